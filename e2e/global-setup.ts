@@ -1,0 +1,48 @@
+/**
+ * Starts the built web shell once for all browser tests and hands its URL
+ * (with the token) to them through OTBRIDGE_URL.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { findChromium } from './chromium';
+
+export default async function globalSetup(): Promise<() => Promise<void>> {
+  findChromium(); // fail early, with the install command, when there is no browser
+  const root = join(import.meta.dirname, '..');
+  const cli = join(root, 'out', 'main', 'cli.js');
+  if (!existsSync(cli)) throw new Error('out/main/cli.js is missing: run `npm run build` before the browser tests');
+  const child = spawn(process.execPath, [cli, 'console', '--web', '127.0.0.1:0', '--json'], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`web shell did not start in 30 s\n${stderr}`)), 30_000);
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      for (const line of out.split('\n')) {
+        try {
+          const m = JSON.parse(line) as { event?: string; url?: string };
+          if (m.event === 'listening' && m.url) {
+            clearTimeout(timer);
+            resolve(m.url);
+          }
+        } catch {
+          // not a JSON line yet
+        }
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`web shell exited with ${code}\n${stderr}`));
+    });
+  });
+  process.env.OTBRIDGE_URL = url;
+  return async () => {
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+  };
+}

@@ -1,0 +1,6 @@
+/** Every `otbridge` command. Add a command: one file in this folder, one line here. */
+import type { CliCommand } from '../command';
+import { consoleCommand } from './console';
+import { versionCommand } from './version';
+
+export const COMMANDS: readonly CliCommand[] = [consoleCommand, versionCommand];

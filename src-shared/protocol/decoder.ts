@@ -1,0 +1,181 @@
+/**
+ * The streaming UP/2.0 decoder: framing, sequence, decryption,
+ * decompression, JSON and schema validation, in the order of spec §2–§3.
+ *
+ * `next()` returns a frame, a ProtocolError, or undefined (need more bytes).
+ * Errors are returned, not thrown: a non-fatal one (UNKNOWN_TYPE,
+ * BAD_PAYLOAD) skips that frame and decoding goes on; after a fatal one the
+ * decoder keeps nothing and returns undefined forever (`failed` says why).
+ */
+import { DEFAULT_MAX_PAYLOAD, Flag, HEADER_SIZE, type Direction } from './constants';
+import { ProtocolError } from './errors';
+import { type FrameHeader } from './header';
+import { messageByCode, validateBody, type MessageDef } from './catalogue';
+import { openPayload } from './payload';
+import { FrameSplitter, type RawFrame } from './splitter';
+import { utf8Decode } from './bytes';
+import type { Aead, BlockCompressor } from './ports';
+
+export interface DecodedFrame<B = Record<string, unknown>> {
+  readonly header: FrameHeader;
+  readonly def: MessageDef;
+  /** The parsed, validated body. */
+  readonly body: B;
+  /** The body as UTF-8 bytes after decryption and decompression. */
+  readonly bodyBytes: Uint8Array;
+  /** The frame exactly as received. */
+  readonly wire: Uint8Array;
+}
+
+export interface DecoderOptions {
+  /** Payload limit checked from the header (default 1 MiB). */
+  readonly maxPayload: number;
+  /** Direction of the frames this decoder reads: picks the nonce and the key. */
+  readonly direction: Direction;
+  readonly aead: Aead | null;
+  readonly compressor: BlockCompressor | null;
+  /** Key for this direction; may be set later with setKey (after the handshake). */
+  readonly key: Uint8Array | null;
+  /** Require seq = last + 1, starting at 1 (default true). */
+  readonly checkSequence: boolean;
+  /** Validate bodies against the catalogue (default true). */
+  readonly validate: boolean;
+}
+
+export class FrameDecoder {
+  private readonly splitter: FrameSplitter;
+  private readonly opts: DecoderOptions;
+  private key: Uint8Array | null;
+  private encryptionRequired = false;
+  private expectedSeq = 1;
+  private failure: ProtocolError | null = null;
+
+  constructor(options: Readonly<Partial<DecoderOptions>> = {}) {
+    this.opts = {
+      maxPayload: options.maxPayload ?? DEFAULT_MAX_PAYLOAD,
+      direction: options.direction ?? 1,
+      aead: options.aead ?? null,
+      compressor: options.compressor ?? null,
+      key: options.key ?? null,
+      checkSequence: options.checkSequence ?? true,
+      validate: options.validate ?? true,
+    };
+    this.key = this.opts.key;
+    this.splitter = new FrameSplitter({ maxPayload: this.opts.maxPayload });
+  }
+
+  /**
+   * Installs this direction's key. With `required` (the default), every later
+   * frame must be encrypted (spec §3: a plaintext frame after the handshake is
+   * BAD_FLAGS unless encryption "none" was negotiated).
+   */
+  setKey(key: Uint8Array | null, required = key !== null): void {
+    this.key = key;
+    this.encryptionRequired = required;
+  }
+
+  get failed(): ProtocolError | null {
+    return this.failure;
+  }
+
+  get buffered(): number {
+    return this.splitter.buffered;
+  }
+
+  /** The seq the next frame must carry. */
+  get nextSeq(): number {
+    return this.expectedSeq;
+  }
+
+  push(chunk: Uint8Array): void {
+    if (this.failure) return;
+    this.splitter.push(chunk);
+  }
+
+  next(): DecodedFrame | ProtocolError | undefined {
+    if (this.failure) return undefined;
+    let raw: RawFrame | undefined;
+    try {
+      raw = this.splitter.next();
+    } catch (e) {
+      return this.fail(e as ProtocolError);
+    }
+    if (!raw) return undefined;
+    const r = this.decodeRaw(raw);
+    if (r instanceof ProtocolError && r.fatal) return this.fail(r);
+    return r;
+  }
+
+  *feed(chunk: Uint8Array): Generator<DecodedFrame | ProtocolError, void, undefined> {
+    this.push(chunk);
+    for (let r = this.next(); r; r = this.next()) yield r;
+  }
+
+  /** Decodes one whole frame already split off the stream (sequence checked too). */
+  decodeRaw(raw: RawFrame): DecodedFrame | ProtocolError {
+    const h = raw.header;
+    const info = { type: h.type, seq: h.seq, ref: h.ref, flags: h.flags };
+    if (this.opts.checkSequence) {
+      if (h.seq !== this.expectedSeq) {
+        return new ProtocolError('BAD_SEQUENCE', `expected seq ${this.expectedSeq}, got ${h.seq}`, info);
+      }
+      this.expectedSeq = (this.expectedSeq + 1) >>> 0;
+    }
+    if (this.encryptionRequired && !(h.flags & Flag.ENCRYPTED)) {
+      return new ProtocolError('BAD_FLAGS', 'plaintext frame after the handshake', info);
+    }
+    let bodyBytes: Uint8Array;
+    try {
+      bodyBytes = openPayload(h, raw.wire.subarray(0, HEADER_SIZE), raw.wire.subarray(HEADER_SIZE), {
+        aead: this.opts.aead,
+        key: this.key,
+        direction: this.opts.direction,
+        compressor: this.opts.compressor,
+      });
+    } catch (e) {
+      if (e instanceof ProtocolError) return e;
+      return new ProtocolError('INTERNAL', `payload pipeline failed: ${(e as Error).message}`, info);
+    }
+    // Checked after authentication, so an injected frame cannot pass as a skippable unknown type.
+    const def = messageByCode(h.type);
+    if (!def) return new ProtocolError('UNKNOWN_TYPE', `type 0x${h.type.toString(16).padStart(2, '0')} is not in the catalogue`, info);
+    const body = parseBody(def, h, bodyBytes, this.opts.validate);
+    if (body instanceof ProtocolError) return body;
+    return { header: h, def, body, bodyBytes, wire: raw.wire };
+  }
+
+  private fail(e: ProtocolError): ProtocolError {
+    this.failure = e;
+    return e;
+  }
+}
+
+/** UTF-8 → JSON object → schema. Returns BAD_PAYLOAD naming the problem. */
+export function parseBody(
+  def: MessageDef,
+  h: FrameHeader,
+  bodyBytes: Uint8Array,
+  validate = true,
+): Record<string, unknown> | ProtocolError {
+  const info = { type: h.type, seq: h.seq, ref: h.ref, flags: h.flags };
+  let text: string;
+  try {
+    text = utf8Decode(bodyBytes);
+  } catch {
+    return new ProtocolError('BAD_PAYLOAD', `${def.name}: body is not valid UTF-8`, info);
+  }
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch (e) {
+    return new ProtocolError('BAD_PAYLOAD', `${def.name}: body is not JSON (${(e as Error).message})`, info);
+  }
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    return new ProtocolError('BAD_PAYLOAD', `${def.name}: body must be a JSON object`, info);
+  }
+  if (validate) {
+    const problem = validateBody(def, (h.flags & Flag.RESPONSE) !== 0, body);
+    if (problem) return new ProtocolError('BAD_PAYLOAD', problem, info);
+  }
+  return body as Record<string, unknown>;
+}

@@ -1,0 +1,12 @@
+export * from './constants';
+export * from './errors';
+export * from './header';
+export * from './catalogue';
+export * from './ports';
+export * from './payload';
+export * from './splitter';
+export * from './decoder';
+export * from './encoder';
+export * from './bytes';
+export { lz4Js, lz4CompressBlock, lz4DecompressBlock, lz4CompressBound } from './lz4';
+export * as schema from './schema';

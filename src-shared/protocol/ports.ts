@@ -1,0 +1,23 @@
+/**
+ * The codec's only contact with platform crypto and compression. src-shared
+ * stays pure; src-main provides node:crypto and lz4-napi implementations, and
+ * tests can provide their own.
+ */
+
+/** AES-256-GCM with a 12-byte nonce and a 16-byte tag appended to the ciphertext. */
+export interface Aead {
+  /** Returns ciphertext ‖ tag. */
+  seal(key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Array, aad: Uint8Array): Uint8Array;
+  /** Returns the plaintext, or null when authentication fails (wrong key, nonce, AAD or tampered bytes). */
+  open(key: Uint8Array, nonce: Uint8Array, sealed: Uint8Array, aad: Uint8Array): Uint8Array | null;
+}
+
+/** LZ4 *block* format (no frame header, no size prefix). */
+export interface BlockCompressor {
+  compress(input: Uint8Array): Uint8Array;
+  /**
+   * Decompresses a block that must produce exactly `originalSize` bytes;
+   * throws on malformed input or any other size.
+   */
+  decompress(block: Uint8Array, originalSize: number): Uint8Array;
+}
