@@ -8,10 +8,10 @@
  * decoder keeps nothing and returns undefined forever (`failed` says why).
  */
 import { DEFAULT_MAX_PAYLOAD, Flag, HEADER_SIZE, type Direction } from './constants';
-import { ProtocolError } from './errors';
+import { ProtocolError, type ErrorFrameInfo } from './errors';
 import { type FrameHeader } from './header';
 import { messageByCode, validateBody, type MessageDef } from './catalogue';
-import { openPayload } from './payload';
+import { decompressPayload, decryptPayload, type OpenContext } from './payload';
 import { FrameSplitter, type RawFrame } from './splitter';
 import { utf8Decode } from './bytes';
 import type { Aead, BlockCompressor } from './ports';
@@ -49,6 +49,8 @@ export class FrameDecoder {
   private encryptionRequired = false;
   private expectedSeq = 1;
   private failure: ProtocolError | null = null;
+  /** Handed to the payload pipeline for every frame (one object, not one per frame). */
+  private readonly openCtx: { aead: Aead | null; key: Uint8Array | null; direction: Direction; compressor: BlockCompressor | null };
 
   constructor(options: Readonly<Partial<DecoderOptions>> = {}) {
     this.opts = {
@@ -61,6 +63,7 @@ export class FrameDecoder {
       validate: options.validate ?? true,
     };
     this.key = this.opts.key;
+    this.openCtx = { aead: this.opts.aead, key: this.key, direction: this.opts.direction, compressor: this.opts.compressor };
     this.splitter = new FrameSplitter({ maxPayload: this.opts.maxPayload });
   }
 
@@ -71,6 +74,7 @@ export class FrameDecoder {
    */
   setKey(key: Uint8Array | null, required = key !== null): void {
     this.key = key;
+    this.openCtx.key = key;
     this.encryptionRequired = required;
   }
 
@@ -111,34 +115,37 @@ export class FrameDecoder {
     for (let r = this.next(); r; r = this.next()) yield r;
   }
 
-  /** Decodes one whole frame already split off the stream (sequence checked too). */
+  /**
+   * Decodes one whole frame already split off the stream (sequence checked
+   * too). Order: sequence, encryption required, authenticate and decrypt,
+   * type known, decompress, UTF-8, JSON, schema. UNKNOWN_TYPE comes after
+   * authentication, so an injected frame cannot pass as a skippable unknown
+   * type, and before decompression, so a skipped body costs nothing more.
+   */
   decodeRaw(raw: RawFrame): DecodedFrame | ProtocolError {
     const h = raw.header;
-    const info = { type: h.type, seq: h.seq, ref: h.ref, flags: h.flags };
     if (this.opts.checkSequence) {
       if (h.seq !== this.expectedSeq) {
-        return new ProtocolError('BAD_SEQUENCE', `expected seq ${this.expectedSeq}, got ${h.seq}`, info);
+        return new ProtocolError('BAD_SEQUENCE', `expected seq ${this.expectedSeq}, got ${h.seq}`, infoOf(h));
       }
       this.expectedSeq = (this.expectedSeq + 1) >>> 0;
     }
     if (this.encryptionRequired && !(h.flags & Flag.ENCRYPTED)) {
-      return new ProtocolError('BAD_FLAGS', 'plaintext frame after the handshake', info);
+      return new ProtocolError('BAD_FLAGS', 'plaintext frame after the handshake', infoOf(h));
     }
     let bodyBytes: Uint8Array;
+    let def: MessageDef | undefined;
     try {
-      bodyBytes = openPayload(h, raw.wire.subarray(0, HEADER_SIZE), raw.wire.subarray(HEADER_SIZE), {
-        aead: this.opts.aead,
-        key: this.key,
-        direction: this.opts.direction,
-        compressor: this.opts.compressor,
-      });
+      const wire = raw.wire;
+      const ctx: OpenContext = this.openCtx;
+      const opened = decryptPayload(h, wire.subarray(0, HEADER_SIZE), wire.subarray(HEADER_SIZE), ctx);
+      def = messageByCode(h.type);
+      if (!def) return new ProtocolError('UNKNOWN_TYPE', `type 0x${h.type.toString(16).padStart(2, '0')} is not in the catalogue`, infoOf(h));
+      bodyBytes = decompressPayload(h, opened, ctx);
     } catch (e) {
       if (e instanceof ProtocolError) return e;
-      return new ProtocolError('INTERNAL', `payload pipeline failed: ${(e as Error).message}`, info);
+      return new ProtocolError('INTERNAL', `payload pipeline failed: ${(e as Error).message}`, infoOf(h));
     }
-    // Checked after authentication, so an injected frame cannot pass as a skippable unknown type.
-    const def = messageByCode(h.type);
-    if (!def) return new ProtocolError('UNKNOWN_TYPE', `type 0x${h.type.toString(16).padStart(2, '0')} is not in the catalogue`, info);
     const body = parseBody(def, h, bodyBytes, this.opts.validate);
     if (body instanceof ProtocolError) return body;
     return { header: h, def, body, bodyBytes, wire: raw.wire };
@@ -157,25 +164,29 @@ export function parseBody(
   bodyBytes: Uint8Array,
   validate = true,
 ): Record<string, unknown> | ProtocolError {
-  const info = { type: h.type, seq: h.seq, ref: h.ref, flags: h.flags };
   let text: string;
   try {
     text = utf8Decode(bodyBytes);
   } catch {
-    return new ProtocolError('BAD_PAYLOAD', `${def.name}: body is not valid UTF-8`, info);
+    return new ProtocolError('BAD_PAYLOAD', `${def.name}: body is not valid UTF-8`, infoOf(h));
   }
   let body: unknown;
   try {
     body = JSON.parse(text);
   } catch (e) {
-    return new ProtocolError('BAD_PAYLOAD', `${def.name}: body is not JSON (${(e as Error).message})`, info);
+    return new ProtocolError('BAD_PAYLOAD', `${def.name}: body is not JSON (${(e as Error).message})`, infoOf(h));
   }
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    return new ProtocolError('BAD_PAYLOAD', `${def.name}: body must be a JSON object`, info);
+    return new ProtocolError('BAD_PAYLOAD', `${def.name}: body must be a JSON object`, infoOf(h));
   }
   if (validate) {
     const problem = validateBody(def, (h.flags & Flag.RESPONSE) !== 0, body);
-    if (problem) return new ProtocolError('BAD_PAYLOAD', problem, info);
+    if (problem) return new ProtocolError('BAD_PAYLOAD', problem, infoOf(h));
   }
   return body as Record<string, unknown>;
+}
+
+/** Built only when an error is returned: the success path allocates nothing for it. */
+function infoOf(h: FrameHeader): ErrorFrameInfo {
+  return { type: h.type, seq: h.seq, ref: h.ref, flags: h.flags };
 }

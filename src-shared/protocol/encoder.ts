@@ -2,11 +2,12 @@
  * Frame encoder: a body (object, JSON text or UTF-8 bytes) and header fields
  * in, wire bytes out, through the pipeline of spec §3.
  */
-import { COMPRESS_THRESHOLD, DEFAULT_MAX_PAYLOAD, Flag, type Direction, type Priority } from './constants';
+import { COMPRESS_THRESHOLD, DEFAULT_MAX_PAYLOAD, HEADER_SIZE, type Direction, type Priority } from './constants';
 import { ProtocolError } from './errors';
 import { makeFlags } from './header';
 import { buildFrame } from './payload';
 import { utf8Encode } from './bytes';
+import { utf8EncodeScratch } from './alloc';
 import type { Aead, BlockCompressor } from './ports';
 
 export interface FrameSpec {
@@ -58,30 +59,34 @@ export class FrameEncoder {
     return this.key !== null;
   }
 
+  /**
+   * The wire bytes of one frame. The result may be a view into a shared
+   * slab (small frames are pooled, as Node's Buffer does): write it, or
+   * `slice()` it before keeping it for long.
+   */
   encode(spec: FrameSpec): Uint8Array {
-    const body = toBodyBytes(spec.body);
+    checkU(spec.type, 0xff, 'type');
+    checkU(spec.seq, 0xffffffff, 'seq');
+    if (spec.ref !== undefined) checkU(spec.ref, 0xffffffff, 'ref');
+    const body = spec.body instanceof Uint8Array ? spec.body : utf8EncodeScratch(typeof spec.body === 'string' ? spec.body : JSON.stringify(spec.body));
     const flags = makeFlags({ response: spec.response, priority: spec.priority ?? 2 });
     const seal = this.key ? { aead: this.opts.aead!, key: this.key, direction: this.opts.direction } : null;
-    const frame = buildFrame(
-      spec.type,
-      flags,
-      spec.seq >>> 0,
-      (spec.ref ?? 0) >>> 0,
-      body,
-      this.opts.compressor,
-      seal,
-      this.opts.compressThreshold,
-    );
-    const payloadLength = frame.length - 18;
+    const frame = buildFrame(spec.type, flags, spec.seq, spec.ref ?? 0, body, this.opts.compressor, seal, this.opts.compressThreshold);
+    const payloadLength = frame.length - HEADER_SIZE;
     if (payloadLength > this.opts.maxPayload) {
       throw new ProtocolError(
         'FRAME_TOO_LARGE',
         `payload of ${payloadLength} bytes is over the peer's ${this.opts.maxPayload}-byte limit`,
-        { type: spec.type, seq: spec.seq, ref: spec.ref ?? 0, flags: flags | (seal ? Flag.ENCRYPTED : 0) },
+        { type: spec.type, seq: spec.seq, ref: spec.ref ?? 0, flags: frame[4]! },
       );
     }
     return frame;
   }
+}
+
+/** Header fields are unsigned integers of fixed width: anything else would be silently truncated on the wire. */
+function checkU(v: number, max: number, field: string): void {
+  if (!Number.isInteger(v) || v < 0 || v > max) throw new RangeError(`FrameEncoder: ${field} must be an integer in 0..${max}, got ${v}`);
 }
 
 export function toBodyBytes(body: object | string | Uint8Array): Uint8Array {

@@ -168,10 +168,8 @@ export function lz4DecompressBlock(src: Uint8Array, size: number): Uint8Array {
   const n = src.length;
   let i = 0;
   let o = 0;
-  if (n === 0) {
-    if (size === 0) return out;
-    throw new Error('empty block');
-  }
+  // Even an empty input compresses to one token, so an empty block is malformed (as liblz4 and lz4-napi say).
+  if (n === 0) throw new Error('empty block');
   for (;;) {
     if (i >= n) throw new Error('truncated block: missing token');
     const token = src[i++]!;

@@ -2,6 +2,10 @@
  * The codec's only contact with platform crypto and compression. src-shared
  * stays pure; src-main provides node:crypto and lz4-napi implementations, and
  * tests can provide their own.
+ *
+ * Every array handed to these methods is valid only during the call (the
+ * codec reuses its nonce and scratch buffers): copy what you keep. Returned
+ * arrays belong to the codec.
  */
 
 /** AES-256-GCM with a 12-byte nonce and a 16-byte tag appended to the ciphertext. */

@@ -167,7 +167,13 @@ export function object<S extends Shape>(shape: S): Schema<InferShape<S>> & { rea
   };
 }
 
-/** One of several object shapes; the message lists each alternative's complaint. */
+/**
+ * One of several shapes. When the value plainly aims at one alternative
+ * (it has more of that alternative's members, and more of them valid, than
+ * of any other), the error is that alternative's own, so it names the field:
+ * `PLAYER_MOVE.direction: expected one of n, ne, …`. Otherwise the message
+ * lists each alternative's complaint.
+ */
 export function union<A extends readonly Schema<unknown>[]>(
   label: string,
   alternatives: A,
@@ -175,15 +181,41 @@ export function union<A extends readonly Schema<unknown>[]>(
   return {
     expected: label,
     check(v, path) {
-      const errs: string[] = [];
+      let errs: string[] | null = null; // built only on failure: success allocates nothing
       for (const a of alternatives) {
         const e = a.check(v, path);
         if (!e) return null;
-        errs.push(e.startsWith(`${path}`) ? e.slice(path.length).replace(/^[.:]\s?/, '') : e);
+        (errs ??= []).push(e);
       }
-      return `${path}: expected ${label} (${errs.join('; or ')})`;
+      const best = closestAlternative(alternatives, v, path);
+      if (best >= 0) return errs![best]!;
+      const parts = errs!.map((e) => (e.startsWith(path) ? e.slice(path.length).replace(/^[.:]\s?/, '') : e));
+      return `${path}: expected ${label} (${parts.join('; or ')})`;
     },
   };
+}
+
+/** Index of the object alternative `v` matches best (2 per member present, +1 if valid), or -1 on a tie. */
+function closestAlternative(alternatives: readonly Schema<unknown>[], v: unknown, path: string): number {
+  if (!isPlainObject(v)) return -1;
+  let best = -1;
+  let bestScore = 0;
+  let tie = false;
+  for (let i = 0; i < alternatives.length; i++) {
+    const shape = (alternatives[i] as { shape?: Shape }).shape;
+    if (!shape) return -1;
+    let score = 0;
+    for (const k of Object.keys(shape)) {
+      if (!Object.prototype.hasOwnProperty.call(v, k)) continue;
+      score += shape[k]!.check(v[k], path) === null ? 3 : 2;
+    }
+    if (score > bestScore) {
+      best = i;
+      bestScore = score;
+      tie = false;
+    } else if (score === bestScore) tie = true;
+  }
+  return tie ? -1 : best;
 }
 
 /** A map with arbitrary keys and values of one schema. */
