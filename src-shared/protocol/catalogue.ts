@@ -82,6 +82,8 @@ export interface MessageDef<Req = unknown, Res = unknown> {
   readonly isRequest: boolean;
   /** Types that may answer it (RESPONSE frames with ref = its seq), ERROR aside. */
   readonly answeredBy: readonly string[];
+  /** How we read the spec for this type where it is silent or inconsistent (docs/protocol.md). */
+  readonly note?: string;
   /** One example body per role, for docs and tests. */
   readonly example: { readonly body?: unknown; readonly response?: unknown };
 }
@@ -184,6 +186,7 @@ export const Messages = {
   HEARTBEAT: def({
     code: 0x05,
     name: 'HEARTBEAT',
+    note: 'Either side sends one after 10 000 ms without sending anything; the answer echoes `t`, so the sender measures the round trip.',
     sender: 'either',
     isRequest: true,
     answeredBy: ['HEARTBEAT'],
@@ -194,6 +197,7 @@ export const Messages = {
   GAME_STATE_SYNC: def({
     code: 0x10,
     name: 'GAME_STATE_SYNC',
+    note: 'A full snapshot: pushed by the server (after login, or when a client has fallen too far behind), or sent as the RESPONSE to a GAME_STATE_REQUEST.',
     sender: 'server',
     isRequest: false,
     answeredBy: [],
@@ -206,6 +210,7 @@ export const Messages = {
   GAME_STATE_UPDATE: def({
     code: 0x11,
     name: 'GAME_STATE_UPDATE',
+    note: 'The server pushes batches (no answer expected). A client sends a batch for the paths it owns (`ui`) as a request, with `from` = `to` = its current server version, and the server answers with an acknowledgement `{version, applied, rejected}`. A GAME_STATE_UPDATE RESPONSE to a GAME_STATE_REQUEST carries a batch `{from, to, ops}` of the updates missed instead. The decoder accepts either shape in a RESPONSE.',
     sender: 'either',
     // A client's update is a request; a server's is a push (see docs/protocol.md).
     isRequest: true,
@@ -225,6 +230,7 @@ export const Messages = {
   GAME_STATE_REQUEST: def({
     code: 0x12,
     name: 'GAME_STATE_REQUEST',
+    note: 'Answered by a GAME_STATE_SYNC RESPONSE (a snapshot) or a GAME_STATE_UPDATE RESPONSE carrying a batch `{from, to, ops}` of the updates since `since`.',
     sender: 'client',
     isRequest: true,
     answeredBy: ['GAME_STATE_SYNC', 'GAME_STATE_UPDATE'],
@@ -311,6 +317,7 @@ export const Messages = {
   RESOURCE_RESPONSE: def({
     code: 0x41,
     name: 'RESOURCE_RESPONSE',
+    note: "A chunk body of more than 1024 bytes is compressed like any other (the spec vector's note says otherwise, its frame and spec §3 say so: we follow the frame).",
     sender: 'server',
     isRequest: false,
     answeredBy: [],
@@ -384,6 +391,7 @@ export const Messages = {
   ERROR: def({
     code: 0x7f,
     name: 'ERROR',
+    note: "Sent as a RESPONSE (ref = the offending request's seq) when it answers a request, else as a push with ref 0. After a fatal code the sender closes the connection.",
     sender: 'either',
     isRequest: false,
     answeredBy: [],

@@ -153,6 +153,7 @@ export class FrameDecoder {
 
   private fail(e: ProtocolError): ProtocolError {
     this.failure = e;
+    this.splitter.abort(e); // the bytes after a fatal error can no longer be trusted: keep none
     return e;
   }
 }

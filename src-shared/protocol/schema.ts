@@ -177,8 +177,9 @@ export function object<S extends Shape>(shape: S): Schema<InferShape<S>> & { rea
 export function union<A extends readonly Schema<unknown>[]>(
   label: string,
   alternatives: A,
-): Schema<Infer<A[number]>> {
+): Schema<Infer<A[number]>> & { readonly alternatives: A } {
   return {
+    alternatives,
     expected: label,
     check(v, path) {
       let errs: string[] | null = null; // built only on failure: success allocates nothing

@@ -76,13 +76,23 @@ export class FrameSplitter {
       return this.step();
     } catch (e) {
       if (!(e instanceof ProtocolError)) throw e;
-      this.failure = e;
-      this.queue = [];
-      this.qHead = this.pos = 0;
-      this.asm = null;
-      this.asmFill = this.hdrFill = 0;
+      this.abort(e);
       throw e;
     }
+  }
+
+  /**
+   * Kills the stream for a fatal error found above the framing (a bad
+   * sequence, a failed decryption…): everything held is dropped at once,
+   * later pushes throw `error`, and next() yields nothing.
+   */
+  abort(error: ProtocolError): void {
+    this.failure ??= error;
+    this.queue = [];
+    this.qHead = this.pos = 0;
+    this.header = null;
+    this.asm = null;
+    this.asmFill = this.hdrFill = 0;
   }
 
   /** push + drain, for callers that want every frame of a chunk. */
