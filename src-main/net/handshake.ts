@@ -67,50 +67,77 @@ export interface ClientHandshakeOptions {
   readonly timeoutMs?: number;
 }
 
-export async function clientHandshake(conn: FramedConnection, opts: ClientHandshakeOptions): Promise<HandshakeResult> {
-  const eph = generateKeyPair('x25519');
+/** The client's half of a handshake in progress: its ephemeral key and nonce. */
+export interface ClientHello {
+  readonly body: BodyOf<'HANDSHAKE'>;
+  readonly ephemeral: KeyPair;
+  readonly clientNonce: Uint8Array;
+}
+
+export function makeClientHello(encryption: Encryption = 'aes-256-gcm'): ClientHello {
+  const ephemeral = generateKeyPair('x25519');
   const clientNonce = new Uint8Array(randomBytes(16));
-  const asked: Encryption = opts.encryption ?? 'aes-256-gcm';
-  let result: HandshakeResult | undefined;
-  const body: BodyOf<'HANDSHAKE'> = {
-    protocol: PROTOCOL_NAME,
-    clientKey: b64u.encode(eph.publicRaw),
-    clientNonce: b64u.encode(clientNonce),
-    encryption: asked,
-    compression: ['lz4'],
+  return {
+    ephemeral,
+    clientNonce,
+    body: {
+      protocol: PROTOCOL_NAME,
+      clientKey: b64u.encode(ephemeral.publicRaw),
+      clientNonce: b64u.encode(clientNonce),
+      encryption,
+      compression: ['lz4'],
+    },
   };
+}
+
+export interface ClientHandshakeOutcome extends HandshakeResult {
+  /** Keys to install: send with clientToServer, receive with serverToClient; null for "none". */
+  readonly keys: { readonly clientToServer: Uint8Array; readonly serverToClient: Uint8Array } | null;
+}
+
+/**
+ * Checks the server's answer against the identity policy and the transcript
+ * signature, refuses a downgrade, and derives the keys.
+ */
+export function acceptServerHello(hello: ClientHello, r: ResponseOf<'HANDSHAKE'>, identity: IdentityPolicy): ClientHandshakeOutcome {
+  const identityKey = b64u.decode(r.identityKey);
+  if ('pinned' in identity && !bytesEqual(identityKey, identity.pinned)) {
+    throw new IdentityMismatchError(fingerprint(identity.pinned), fingerprint(identityKey));
+  }
+  const serverKey = b64u.decode(r.serverKey);
+  const serverNonce = b64u.decode(r.serverNonce);
+  const t = transcript(hello.ephemeral.publicRaw, hello.clientNonce, serverKey, serverNonce, r.sessionId);
+  if (!verifyTranscript(identityKey, t, b64u.decode(r.signature))) {
+    throw new HandshakeError("the server's signature over the handshake transcript does not verify");
+  }
+  if (r.encryption === 'none' && hello.body.encryption !== 'none') {
+    throw new HandshakeError('the server answered without encryption although the client asked for it (downgrade refused)');
+  }
+  const keys =
+    r.encryption === 'aes-256-gcm' ? deriveSessionKeys(hello.ephemeral.privateKey, serverKey, hello.clientNonce, serverNonce) : null;
+  return {
+    keys,
+    sessionId: r.sessionId,
+    identityKey,
+    encryption: r.encryption,
+    maxPayload: r.maxPayload,
+    syncIntervalMs: r.syncIntervalMs,
+    batchSize: r.batchSize,
+  };
+}
+
+export async function clientHandshake(conn: FramedConnection, opts: ClientHandshakeOptions): Promise<HandshakeResult> {
+  const hello = makeClientHello(opts.encryption);
+  let result: HandshakeResult | undefined;
   const onResponse = (f: DecodedFrame): void => {
-    const r = f.body as ResponseOf<'HANDSHAKE'>;
     if (f.header.type !== MessageType.HANDSHAKE) throw new HandshakeError(`expected a HANDSHAKE response, got type ${f.header.type}`);
-    const identityKey = b64u.decode(r.identityKey);
-    if ('pinned' in opts.identity && !bytesEqual(identityKey, opts.identity.pinned)) {
-      throw new IdentityMismatchError(fingerprint(opts.identity.pinned), fingerprint(identityKey));
-    }
-    const serverKey = b64u.decode(r.serverKey);
-    const serverNonce = b64u.decode(r.serverNonce);
-    const t = transcript(eph.publicRaw, clientNonce, serverKey, serverNonce, r.sessionId);
-    if (!verifyTranscript(identityKey, t, b64u.decode(r.signature))) {
-      throw new HandshakeError('the server\'s signature over the handshake transcript does not verify');
-    }
-    if (r.encryption === 'none' && asked !== 'none') {
-      throw new HandshakeError('the server answered without encryption although the client asked for it (downgrade refused)');
-    }
-    if (r.encryption === 'aes-256-gcm') {
-      const keys = deriveSessionKeys(eph.privateKey, serverKey, clientNonce, serverNonce);
-      conn.setKeys(keys.clientToServer, keys.serverToClient);
-    }
+    const out = acceptServerHello(hello, f.body as ResponseOf<'HANDSHAKE'>, opts.identity);
+    if (out.keys) conn.setKeys(out.keys.clientToServer, out.keys.serverToClient);
     conn.enableHeartbeats();
-    result = {
-      sessionId: r.sessionId,
-      identityKey,
-      encryption: r.encryption,
-      maxPayload: r.maxPayload,
-      syncIntervalMs: r.syncIntervalMs,
-      batchSize: r.batchSize,
-    };
+    result = out;
   };
   try {
-    await conn.request(MessageType.HANDSHAKE, body, { priority: 0, timeoutMs: opts.timeoutMs ?? 10_000, onResponse });
+    await conn.request(MessageType.HANDSHAKE, hello.body, { priority: 0, timeoutMs: opts.timeoutMs ?? 10_000, onResponse });
   } catch (e) {
     conn.destroy(`handshake failed: ${(e as Error).message}`);
     throw e;
@@ -129,9 +156,15 @@ export interface ServerHandshakeOptions {
   readonly sessionId?: string;
 }
 
-/** Answers the client's HANDSHAKE (frame seq 1) and installs the keys. */
-export function serverHandshake(conn: FramedConnection, frame: DecodedFrame, opts: ServerHandshakeOptions): HandshakeResult {
-  const req = frame.body as BodyOf<'HANDSHAKE'>;
+export interface ServerHelloOutcome {
+  readonly response: ResponseOf<'HANDSHAKE'>;
+  /** send with serverToClient, receive with clientToServer; null for "none". */
+  readonly keys: { readonly clientToServer: Uint8Array; readonly serverToClient: Uint8Array } | null;
+  readonly result: HandshakeResult;
+}
+
+/** Computes the answer to a client's HANDSHAKE body and the session keys (throws on a bad client key). */
+export function makeServerHello(req: BodyOf<'HANDSHAKE'>, opts: ServerHandshakeOptions): ServerHelloOutcome {
   const eph = generateKeyPair('x25519');
   const serverNonce = new Uint8Array(randomBytes(16));
   const sessionId = opts.sessionId ?? randomUUID();
@@ -153,15 +186,25 @@ export function serverHandshake(conn: FramedConnection, frame: DecodedFrame, opt
     syncIntervalMs: opts.syncIntervalMs ?? Timing.SYNC_INTERVAL_MS,
     batchSize: opts.batchSize ?? Timing.BATCH_SIZE,
   };
-  conn.reply(frame, MessageType.HANDSHAKE, response, 0);
-  if (keys) conn.setKeys(keys.serverToClient, keys.clientToServer);
-  conn.enableHeartbeats();
   return {
-    sessionId,
-    identityKey: opts.identity.publicRaw,
-    encryption,
-    maxPayload: DEFAULT_MAX_PAYLOAD,
-    syncIntervalMs: response.syncIntervalMs,
-    batchSize: response.batchSize,
+    response,
+    keys,
+    result: {
+      sessionId,
+      identityKey: opts.identity.publicRaw,
+      encryption,
+      maxPayload: DEFAULT_MAX_PAYLOAD,
+      syncIntervalMs: response.syncIntervalMs,
+      batchSize: response.batchSize,
+    },
   };
+}
+
+/** Answers the client's HANDSHAKE (frame seq 1) and installs the keys. */
+export function serverHandshake(conn: FramedConnection, frame: DecodedFrame, opts: ServerHandshakeOptions): HandshakeResult {
+  const out = makeServerHello(frame.body as BodyOf<'HANDSHAKE'>, opts);
+  conn.reply(frame, MessageType.HANDSHAKE, out.response, 0);
+  if (out.keys) conn.setKeys(out.keys.serverToClient, out.keys.clientToServer);
+  conn.enableHeartbeats();
+  return out.result;
 }

@@ -45,8 +45,12 @@ export interface SessionFacts {
 /** What the core offers a dialect session. */
 export interface DialectContext {
   readonly mode: ProxyMode;
-  /** Queue bytes toward one side, after everything already queued for it (dir = direction of travel). */
-  inject(dir: Dir, bytes: Uint8Array, note: string): void;
+  /**
+   * Queue bytes toward one side, after everything already queued for it
+   * (dir = direction of travel). A function is called when the bytes are
+   * due, so a dialect that numbers its frames can number them in send order.
+   */
+  inject(dir: Dir, bytes: Uint8Array | (() => Uint8Array | null), note: string): void;
   /** A message the dialect produced itself (e.g. the proxy's own handshake), for records and captures. */
   observe(msg: ProxyMessage): void;
   /** New or updated facts about the session (merged). */

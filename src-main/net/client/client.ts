@@ -143,8 +143,9 @@ export class UpClient extends EventEmitter<ClientEvents> {
     const r = res.body as ResponseOf<'AUTH_LOGIN'>;
     this.accessToken = r.accessToken;
     this.refreshToken = r.refreshToken;
-    // A resume keeps the original session id (the token's sid), not this connection's handshake id.
-    const sid = this.login?.sessionId && 'accessToken' in body ? this.login.sessionId : this.handshake!.sessionId;
+    // The session is the one the token names (its sid): on a resume, or through a decrypting
+    // proxy, this connection's handshake id is a different one.
+    const sid = tokenSessionId(r.accessToken) ?? this.handshake!.sessionId;
     this.login = { accountId: r.accountId, playerId: r.playerId, scope: r.scope, sessionId: sid, expiresIn: r.expiresIn };
     this.scheduleRefresh(r.expiresIn);
     return this.login;
@@ -297,5 +298,17 @@ export class UpClient extends EventEmitter<ClientEvents> {
     } finally {
       this.reconnecting = false;
     }
+  }
+}
+
+/** The `sid` claim of an access token, read without verifying (the server verifies it). */
+function tokenSessionId(jwt: string): string | null {
+  const payload = jwt.split('.')[1];
+  if (!payload) return null;
+  try {
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { sid?: unknown };
+    return typeof claims.sid === 'string' ? claims.sid : null;
+  } catch {
+    return null;
   }
 }

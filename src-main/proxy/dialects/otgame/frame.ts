@@ -1,0 +1,168 @@
+/**
+ * One OT frame, both ways: decodeFrame turns the bytes of one frame (u16
+ * length included) into the message it carries — checksum or sequence
+ * checked, XTEA removed, DEFLATE undone — and says precisely what failed;
+ * encodeFrame builds a frame (test doubles, world-address rewriting, the
+ * corrupt-body fault). Layouts: see framing.ts.
+ */
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import { adler32 } from './adler32';
+import { type ChecksumMode, type FrameLayout } from './framing';
+import { xteaDecryptInPlace, xteaEncryptInPlace, type XteaSchedule } from './xtea';
+
+/** OTClient's InputMessage::BUFFER_MAXSIZE: no real message inflates past it. */
+export const MAX_INFLATED = 65536;
+/** Canary compresses a message only from this size on (TransportCodec::encodeOutbound). */
+export const COMPRESS_FROM = 128;
+export const COMPRESSED_BIT = 0x80000000;
+
+export interface FrameState {
+  readonly layout: FrameLayout;
+  readonly checksum: ChecksumMode;
+  /** null while the direction is not encrypted yet (challenge, login packet). */
+  readonly xtea: XteaSchedule | null;
+  /** Unencrypted classic frames may open with a u16 inner length (the legacy challenge): strip it when it matches. */
+  readonly plainInnerLength?: boolean;
+  readonly maxInflated?: number;
+}
+
+export interface DecodedFrame {
+  /** The message bytes: decrypted and inflated. Absent when the frame could not be decoded that far. */
+  readonly payload?: Uint8Array;
+  /** The u32 after the length: Adler-32 or sequence (with the compression bit), null when the frame has none. */
+  readonly checksumField: number | null;
+  /** Sequence number without the compression bit (sequenced frames). */
+  readonly seq: number | null;
+  readonly compressed: boolean;
+  readonly flags: string[];
+  /** "CODE: detail". */
+  readonly error?: string;
+}
+
+const u16 = (b: Uint8Array, i: number): number => b[i]! | (b[i + 1]! << 8);
+const u32 = (b: Uint8Array, i: number): number => (b[i]! | (b[i + 1]! << 8) | (b[i + 2]! << 16) | (b[i + 3]! << 24)) >>> 0;
+const hex32 = (n: number): string => `0x${n.toString(16).padStart(8, '0')}`;
+
+export function decodeFrame(frame: Uint8Array, st: FrameState): DecodedFrame {
+  const flags: string[] = [];
+  let at = 2;
+  let checksumField: number | null = null;
+  let seq: number | null = null;
+  let compressed = false;
+  const fail = (error: string): DecodedFrame => ({ checksumField, seq, compressed, flags, error });
+  if (frame.length < 2) return fail(`TRUNCATED: ${frame.length} byte(s), no length field`);
+  if (st.checksum !== 'none' || st.layout === 'blocks') {
+    if (frame.length < 6) return fail(`TRUNCATED: ${frame.length}-byte frame has no room for its 4-byte ${st.checksum === 'sequence' ? 'sequence' : 'checksum'}`);
+    checksumField = u32(frame, 2);
+    at = 6;
+    if (st.checksum === 'adler32') {
+      const actual = adler32(frame, 6);
+      flags.push('ADLER32');
+      if (actual !== checksumField) return fail(`BAD_CHECKSUM: frame says ${hex32(checksumField)}, its ${frame.length - 6} bytes sum to ${hex32(actual)}`);
+    } else if (st.checksum === 'sequence') {
+      compressed = (checksumField & COMPRESSED_BIT) !== 0;
+      seq = checksumField & 0x7fffffff;
+      flags.push('SEQUENCED');
+      if (compressed) flags.push('COMPRESSED');
+    }
+  }
+  let body = frame.subarray(at);
+  if (st.xtea) {
+    flags.push('XTEA');
+    if (body.length === 0 || body.length % 8 !== 0) return fail(`XTEA_BLOCK: encrypted body of ${body.length} bytes is not a non-empty multiple of 8`);
+    const dec = body.slice();
+    xteaDecryptInPlace(st.xtea, dec);
+    body = dec;
+    if (st.layout === 'classic') {
+      const inner = u16(body, 0);
+      if (inner + 2 > body.length)
+        return fail(`XTEA_LENGTH: inner length ${inner} exceeds the ${body.length - 2} decrypted bytes (wrong XTEA key, or the key of another session?)`);
+      body = body.subarray(2, 2 + inner);
+    } else {
+      const pad = body[0]!;
+      if (pad > 7 || pad + 1 > body.length)
+        return fail(`XTEA_PADDING: padding count ${pad} is impossible for ${body.length} decrypted bytes (wrong XTEA key, or the key of another session?)`);
+      body = body.subarray(1, body.length - pad);
+    }
+  } else if (st.layout === 'blocks') {
+    // Unencrypted 14.05 frames (challenge, login packet) still open with the padding count.
+    const pad = body[0];
+    if (pad === undefined || pad > 7 || pad + 1 > body.length) return fail(`FRAME_PADDING: padding count ${pad ?? 'missing'} does not fit the ${body.length}-byte body`);
+    body = body.subarray(1, body.length - pad);
+  } else if (st.plainInnerLength && body.length >= 2 && u16(body, 0) === body.length - 2) {
+    flags.push('INNER_LENGTH');
+    body = body.subarray(2);
+  }
+  if (compressed) {
+    try {
+      const out = inflateRawSync(body, { maxOutputLength: st.maxInflated ?? MAX_INFLATED });
+      if (out.length === 0) return fail(`DEFLATE: the ${body.length}-byte compressed body inflates to nothing`);
+      body = new Uint8Array(out.buffer, out.byteOffset, out.length);
+    } catch (e) {
+      const err = e as NodeJS.ErrnoException;
+      if (err.code === 'ERR_BUFFER_TOO_LARGE') return fail(`DEFLATE: body inflates past ${st.maxInflated ?? MAX_INFLATED} bytes`);
+      return fail(`DEFLATE: ${err.message} (compressed body of ${body.length} bytes)`);
+    }
+  }
+  return { payload: body, checksumField, seq, compressed, flags };
+}
+
+export interface EncodeOptions {
+  /** Sequence number for sequenced frames (without the compression bit). */
+  readonly seq?: number;
+  /** Compress as Canary does (sequenced frames of ≥ 128 bytes). Default false. */
+  readonly compress?: boolean;
+  /** The byte used for XTEA padding. */
+  readonly padByte?: number;
+  /** Unencrypted classic frames: write a u16 inner length first (the legacy challenge). */
+  readonly plainInnerLength?: boolean;
+}
+
+/** A whole frame (u16 length first) carrying `payload`. */
+export function encodeFrame(payload: Uint8Array, st: FrameState, opts: EncodeOptions = {}): Uint8Array {
+  let body = payload;
+  let compressed = false;
+  if (opts.compress && st.checksum === 'sequence' && payload.length >= COMPRESS_FROM) {
+    body = new Uint8Array(deflateRawSync(payload, { level: 6 }));
+    compressed = true;
+  }
+  const padByte = opts.padByte ?? 0;
+  let inner: Uint8Array;
+  if (st.layout === 'blocks') {
+    // u8 padding count, body, padding: a multiple of 8 (OutputMessage::writePaddingAmount).
+    const pad = 7 - (body.length % 8);
+    inner = new Uint8Array(1 + body.length + pad).fill(padByte);
+    inner[0] = pad;
+    inner.set(body, 1);
+  } else if (st.xtea) {
+    const len = 2 + body.length;
+    inner = new Uint8Array(len + ((8 - (len % 8)) % 8)).fill(padByte);
+    inner[0] = body.length & 0xff;
+    inner[1] = body.length >> 8;
+    inner.set(body, 2);
+  } else if (opts.plainInnerLength) {
+    inner = new Uint8Array(2 + body.length);
+    inner[0] = body.length & 0xff;
+    inner[1] = body.length >> 8;
+    inner.set(body, 2);
+  } else inner = body;
+  if (st.xtea) xteaEncryptInPlace(st.xtea, inner);
+  const hasField = st.checksum !== 'none' || st.layout === 'blocks';
+  const head = hasField ? 6 : 2;
+  const out = new Uint8Array(head + inner.length);
+  out.set(inner, head);
+  if (hasField) {
+    let field = 0;
+    if (st.checksum === 'adler32') field = adler32(out, 6);
+    else if (st.checksum === 'sequence') field = ((opts.seq ?? 0) & 0x7fffffff) | (compressed ? COMPRESSED_BIT : 0);
+    out[2] = field;
+    out[3] = field >>> 8;
+    out[4] = field >>> 16;
+    out[5] = field >>> 24;
+  }
+  const lengthField = st.layout === 'blocks' ? (out.length - 6) / 8 : out.length - 2;
+  if (lengthField > 0xffff) throw new RangeError(`frame of ${out.length} bytes does not fit the u16 length`);
+  out[0] = lengthField & 0xff;
+  out[1] = lengthField >> 8;
+  return out;
+}

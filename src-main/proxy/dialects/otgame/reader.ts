@@ -1,0 +1,101 @@
+/**
+ * Bounds-checked little-endian reads over a message, for field decoders.
+ * Running past the end throws FieldError, which the caller turns into a
+ * "TRUNCATED_FIELD" flag on the message: nothing here allocates from an
+ * unchecked length (a string's length is checked against what is left).
+ */
+
+export class FieldError extends Error {}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+const latin1 = new TextDecoder('latin1');
+
+export interface Position {
+  readonly x: number;
+  readonly y: number;
+  readonly z: number;
+}
+
+export class Reader {
+  pos: number;
+  constructor(
+    readonly bytes: Uint8Array,
+    start = 0,
+  ) {
+    this.pos = start;
+  }
+
+  get left(): number {
+    return this.bytes.length - this.pos;
+  }
+
+  #need(n: number, what: string): void {
+    if (this.pos + n > this.bytes.length) throw new FieldError(`${what} needs ${n} byte(s) at offset ${this.pos}, ${this.left} left`);
+  }
+
+  u8(what = 'u8'): number {
+    this.#need(1, what);
+    return this.bytes[this.pos++]!;
+  }
+
+  u16(what = 'u16'): number {
+    this.#need(2, what);
+    const b = this.bytes;
+    const v = b[this.pos]! | (b[this.pos + 1]! << 8);
+    this.pos += 2;
+    return v;
+  }
+
+  u32(what = 'u32'): number {
+    this.#need(4, what);
+    const b = this.bytes;
+    const v = (b[this.pos]! | (b[this.pos + 1]! << 8) | (b[this.pos + 2]! << 16) | (b[this.pos + 3]! << 24)) >>> 0;
+    this.pos += 4;
+    return v;
+  }
+
+  u64(what = 'u64'): number | string {
+    const lo = this.u32(what);
+    const hi = this.u32(what);
+    const v = BigInt(hi) * 4294967296n + BigInt(lo);
+    return v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v.toString();
+  }
+
+  /** u16 length + bytes: UTF-8 when it is valid UTF-8, else Latin-1 (the protocol's historical charset). */
+  string(what = 'string'): string {
+    const len = this.u16(`${what} length`);
+    this.#need(len, what);
+    const raw = this.bytes.subarray(this.pos, this.pos + len);
+    this.pos += len;
+    try {
+      return utf8.decode(raw);
+    } catch {
+      return latin1.decode(raw);
+    }
+  }
+
+  position(what = 'position'): Position {
+    return { x: this.u16(`${what}.x`), y: this.u16(`${what}.y`), z: this.u8(`${what}.z`) };
+  }
+
+  bytesN(n: number, what = 'bytes'): Uint8Array {
+    this.#need(n, what);
+    const out = this.bytes.subarray(this.pos, this.pos + n);
+    this.pos += n;
+    return out;
+  }
+
+  skip(n: number, what = 'bytes'): void {
+    this.#need(n, what);
+    this.pos += n;
+  }
+}
+
+export function toHex(b: Uint8Array, max = Infinity): string {
+  let s = '';
+  const n = Math.min(b.length, max);
+  for (let i = 0; i < n; i++) s += (b[i]! < 16 ? '0' : '') + b[i]!.toString(16);
+  return s;
+}
+
+export const opHex = (code: number): string => `0x${code.toString(16).padStart(2, '0').toUpperCase()}`;
