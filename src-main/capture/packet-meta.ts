@@ -1,0 +1,179 @@
+/**
+ * What travels with each packet besides its PDU, in the Enhanced Packet
+ * Block's options:
+ *
+ * - epb_packetid (5): the record id.
+ * - epb_flags (2): the direction — c2s inbound, s2c outbound (the server's
+ *   point of view: what the client sends comes in).
+ * - opt_comment (1): the record's summary as JSON, for people, tshark
+ *   (`frame.comment`) and the Lua dissector (up2.session, up2.dir, …).
+ * - a custom binary option (2989, otbridge PEN), kind 1: the same summary in
+ *   a fixed binary layout, which is what otbridge's reader decodes — no
+ *   JSON.parse per record when reading or indexing millions of them.
+ * - a custom binary option, kind 2: the body as JSON, only for dialects whose
+ *   body cannot be derived from the stored plaintext.
+ *
+ * Summary layout (little-endian whatever the section's byte order: custom
+ * data is opaque to rewriters, which cannot swap it):
+ *   0 u8 kind = 1        1 u8 PDU kind (0 none, 1 plain, 2 wire)   2 u16 code
+ *   4 u32 session        8 u32 seq        12 u32 ref
+ *  16 u32 wireSize      20 u32 bodySize
+ *  24 u8 present bits (1 seq, 2 ref, 4 latencyMs, 8 pairId)   25..27 zero
+ *  28 f64 latencyMs     36 f64 pairId
+ *  44 strings, each u16 length + UTF-8: dialect, type, flags (space-separated), error, faults (newline-separated)
+ */
+import { type Dir, type MessageRecord } from '../../src-shared/records';
+import { EpbDirection } from './pcapng/constants';
+import { type PduKind } from './pdu/types';
+
+export const MetaKind = { SUMMARY: 1, BODY_JSON: 2 } as const;
+
+/** Longest error or fault text kept (the rest is cut, marked with "…"). */
+export const MAX_META_TEXT = 8192;
+
+const PDU_KINDS: readonly PduKind[] = ['none', 'plain', 'wire'];
+
+const utf8e = new TextEncoder();
+const utf8d = new TextDecoder('utf-8');
+
+export const dirToEpb = (dir: Dir): number => (dir === 'c2s' ? EpbDirection.INBOUND : EpbDirection.OUTBOUND);
+
+export function clip(text: string, max = MAX_META_TEXT): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+export function encodeSummary(r: MessageRecord, pduKind: PduKind): Uint8Array {
+  const strings = [r.dialect, r.type, r.flags.join(' '), r.error ? clip(r.error) : '', r.faults ? clip(r.faults.join('\n')) : ''].map((s) =>
+    utf8e.encode(s),
+  );
+  let size = 44;
+  for (const s of strings) size += 2 + s.length;
+  const out = new Uint8Array(size);
+  const dv = new DataView(out.buffer);
+  out[0] = MetaKind.SUMMARY;
+  out[1] = PDU_KINDS.indexOf(pduKind);
+  dv.setUint16(2, r.code & 0xffff, true);
+  dv.setUint32(4, r.session >>> 0, true);
+  dv.setUint32(8, (r.seq ?? 0) >>> 0, true);
+  dv.setUint32(12, (r.ref ?? 0) >>> 0, true);
+  dv.setUint32(16, Math.min(r.wireSize, 0xffffffff) >>> 0, true);
+  dv.setUint32(20, Math.min(r.bodySize, 0xffffffff) >>> 0, true);
+  out[24] = (r.seq != null ? 1 : 0) | (r.ref != null ? 2 : 0) | (r.latencyMs !== undefined ? 4 : 0) | (r.pairId !== undefined ? 8 : 0);
+  dv.setFloat64(28, r.latencyMs ?? 0, true);
+  dv.setFloat64(36, r.pairId ?? 0, true);
+  let at = 44;
+  for (const s of strings) {
+    dv.setUint16(at, s.length, true);
+    out.set(s, at + 2);
+    at += 2 + s.length;
+  }
+  return out;
+}
+
+export interface DecodedSummary {
+  readonly pduKind: PduKind;
+  readonly code: number;
+  readonly session: number;
+  readonly seq: number | null;
+  readonly ref: number | null;
+  readonly wireSize: number;
+  readonly bodySize: number;
+  readonly latencyMs?: number;
+  readonly pairId?: number;
+  readonly dialect: string;
+  readonly type: string;
+  readonly flags: readonly string[];
+  readonly error?: string;
+  readonly faults?: readonly string[];
+}
+
+// Flag lists repeat endlessly; share one frozen array per distinct text.
+const flagLists = new Map<string, readonly string[]>();
+function flagList(text: string): readonly string[] {
+  let f = flagLists.get(text);
+  if (!f) {
+    f = Object.freeze(text === '' ? [] : text.split(' '));
+    if (flagLists.size < 4096) flagLists.set(text, f);
+  }
+  return f;
+}
+
+/** Short ASCII strings (dialect, type names) decode faster without TextDecoder. */
+function text(b: Uint8Array, at: number, len: number): string {
+  if (len <= 32) {
+    let s = '';
+    for (let i = at; i < at + len; i++) {
+      const c = b[i]!;
+      if (c >= 0x80) return utf8d.decode(b.subarray(at, at + len));
+      s += String.fromCharCode(c);
+    }
+    return s;
+  }
+  return utf8d.decode(b.subarray(at, at + len));
+}
+
+/** Decodes a kind-1 summary; a malformed one comes back as a problem text. */
+export function decodeSummary(b: Uint8Array): DecodedSummary | string {
+  if (b.length < 44 || b[0] !== MetaKind.SUMMARY) return 'packet summary option is too short or of an unknown kind';
+  const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  const pduKind = PDU_KINDS[b[1]!];
+  if (!pduKind) return `packet summary has unknown PDU kind ${b[1]}`;
+  const strs: string[] = [];
+  let at = 44;
+  for (let i = 0; i < 5; i++) {
+    if (at + 2 > b.length) return 'packet summary strings run past the option';
+    const len = dv.getUint16(at, true);
+    if (at + 2 + len > b.length) return 'packet summary strings run past the option';
+    strs.push(len === 0 ? '' : text(b, at + 2, len));
+    at += 2 + len;
+  }
+  const present = b[24]!;
+  const [dialect, type, flags, error, faults] = strs as [string, string, string, string, string];
+  return {
+    pduKind,
+    code: dv.getUint16(2, true),
+    session: dv.getUint32(4, true),
+    seq: present & 1 ? dv.getUint32(8, true) : null,
+    ref: present & 2 ? dv.getUint32(12, true) : null,
+    wireSize: dv.getUint32(16, true),
+    bodySize: dv.getUint32(20, true),
+    ...(present & 4 ? { latencyMs: dv.getFloat64(28, true) } : {}),
+    ...(present & 8 ? { pairId: dv.getFloat64(36, true) } : {}),
+    dialect,
+    type,
+    flags: flagList(flags),
+    ...(error ? { error } : {}),
+    ...(faults ? { faults: faults.split('\n') } : {}),
+  };
+}
+
+/** The body as JSON behind kind byte 2; undefined when it would not fit in an option. */
+export function encodeBodyJson(body: unknown): Uint8Array | undefined {
+  const json = utf8e.encode(JSON.stringify(body));
+  if (json.length + 5 > 0xffff) return undefined;
+  const out = new Uint8Array(1 + json.length);
+  out[0] = MetaKind.BODY_JSON;
+  out.set(json, 1);
+  return out;
+}
+
+/** The human-readable comment: the summary as one JSON object (the Lua dissector reads session and dir from it). */
+export function summaryComment(r: MessageRecord, pduKind: PduKind): string {
+  const c: Record<string, unknown> = {
+    id: r.id,
+    session: r.session,
+    dir: r.dir,
+    type: r.type,
+    seq: r.seq,
+    ref: r.ref,
+    flags: r.flags,
+    wireSize: r.wireSize,
+    bodySize: r.bodySize,
+  };
+  if (r.latencyMs !== undefined) c.latencyMs = r.latencyMs;
+  if (r.pairId !== undefined) c.pairId = r.pairId;
+  if (r.error) c.error = clip(r.error, 1024);
+  if (r.faults?.length) c.faults = r.faults.map((f) => clip(f, 256));
+  if (pduKind !== 'plain') c.pdu = pduKind;
+  return JSON.stringify(c);
+}
