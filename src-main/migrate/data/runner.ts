@@ -1,0 +1,503 @@
+/**
+ * Runs a data migration: plan, then table by table read → transform →
+ * validate → batch → write → checkpoint, emitting events as it goes. Plain
+ * Node with no terminal or UI in it: the CLI and the console both drive this.
+ *
+ * Guarantees, and how:
+ * - nothing is dropped silently: every row is written, or rejected with its
+ *   reasons in the rejects file (validation failures, duplicate keys in the
+ *   source, rows the target refuses, unreadable lines);
+ * - a killed run resumes where it stopped: the checkpoint records the last
+ *   committed batch's position, and writes are idempotent (upserts, or
+ *   whole-group replaces), so redoing one batch changes nothing;
+ * - transient failures (lost connection, deadlock, lock wait, batch timeout)
+ *   are retried 3 times with backoff, from the last committed position.
+ */
+import { EventEmitter } from 'node:events';
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { type AuditLog } from '../../audit/log';
+import { loadCheckpoint, saveCheckpoint, type CheckpointData, type RunState, type RunType, type TableProgress } from './checkpoint';
+import { type MigrationEvents, type ProgressEvent, type RunSummary, type TableSummary } from './events';
+import { compareValues, decode, makePlan, type Plan, type TablePlan } from './plan';
+import { resolveOptions, type Profile } from './profile';
+import { RejectsFile, rejectRecord, type RejectRecord } from './rejects';
+import { parseSelection } from './selection';
+import { LINE, UNREADABLE, isTransient, type Source, type Target } from './adapters/types';
+import { toJsonValue, type Row, type Value } from './values';
+
+export interface MigrationOptions {
+  readonly profile: Profile;
+  readonly source: Source;
+  readonly target: Target;
+  /** How source and target are named in the checkpoint and the audit log (passwords removed). */
+  readonly sourceLabel: string;
+  readonly targetLabel: string;
+  readonly type?: RunType;
+  readonly dryRun?: boolean;
+  readonly select?: readonly string[];
+  /** Profile options (name → value as text), e.g. emptyEmail=placeholder. */
+  readonly options?: Readonly<Record<string, string>>;
+  readonly batchSize?: number;
+  readonly retries?: number;
+  readonly retryBaseMs?: number;
+  readonly batchTimeoutMs?: number;
+  readonly checkpointPath: string;
+  readonly rejectsPath: string;
+  /** Continue the unfinished run in the checkpoint. */
+  readonly resume?: boolean;
+  /** Discard an unfinished run in the checkpoint and start anew. */
+  readonly restart?: boolean;
+  readonly audit?: AuditLog;
+  readonly actor?: string;
+  /** Unix seconds to use as "now" (tests); default: the clock at start. */
+  readonly now?: number;
+}
+
+export class MigrationError extends Error {}
+class Cancelled extends Error {}
+
+const DEFAULTS = { batchSize: 1000, retries: 3, retryBaseMs: 250, batchTimeoutMs: 30_000 };
+
+export class DataMigration extends EventEmitter<MigrationEvents> {
+  private cancelled = false;
+  private pauseGate: { promise: Promise<void>; open: () => void } | undefined;
+  private readonly rejects: RejectsFile;
+  private readonly rate: { t: number; n: number }[] = [];
+  private rowsDone = 0;
+  private rowsTotal = 0;
+  private rejectedTotal = 0;
+  private readonly warnings: string[] = [];
+  private batchSize: number = DEFAULTS.batchSize;
+
+  constructor(readonly opts: MigrationOptions) {
+    super();
+    this.rejects = new RejectsFile(opts.rejectsPath);
+  }
+
+  /** Stops before the next batch until resume(); the current batch finishes and is checkpointed. */
+  pause(): void {
+    if (this.pauseGate) return;
+    let open!: () => void;
+    const promise = new Promise<void>((r) => (open = r));
+    this.pauseGate = { promise, open };
+  }
+
+  resume(): void {
+    this.pauseGate?.open();
+    this.pauseGate = undefined;
+  }
+
+  get paused(): boolean {
+    return this.pauseGate !== undefined;
+  }
+
+  /** Ends the run after the current batch; the checkpoint lets `--resume` continue it. */
+  cancel(): void {
+    this.cancelled = true;
+    this.resume();
+  }
+
+  async run(): Promise<RunSummary> {
+    const o = this.opts;
+    const started = performance.now();
+    const data = loadCheckpoint(o.checkpointPath);
+    const state = this.startState(data);
+    this.batchSize = state.batchSize;
+    const dry = state.dryRun;
+    const options = resolveOptions(o.profile, state.options);
+    const selection = state.type === 'selective' || state.select.length ? parseSelection(o.profile, state.select) : undefined;
+    const plan = await makePlan({
+      profile: o.profile,
+      source: o.source,
+      target: o.target,
+      type: state.type,
+      ...(selection ? { selection } : {}),
+      watermarks: data.watermarks,
+      now: state.now,
+      options,
+    });
+    if (plan.errors.length) {
+      const error = `cannot migrate:\n  ${plan.errors.join('\n  ')}`;
+      await this.audit('migrate.data.end', state, { status: 'failed', stage: 'plan', errors: plan.errors });
+      throw new MigrationError(error);
+    }
+    for (const w of plan.warnings) this.warn(w);
+    this.emit('plan', {
+      tables: plan.tables.map((t) => ({ source: t.spec.source, target: t.spec.target, estimate: t.estimate, targetRowsBefore: t.targetRowsBefore })),
+      warnings: plan.warnings,
+    });
+    this.rowsTotal = plan.tables.reduce((s, t) => s + t.estimate, 0);
+    for (const t of plan.tables) state.tables[t.spec.source] ??= { status: 'pending', read: 0, written: 0, rejected: 0 };
+
+    const resuming = o.resume === true;
+    if (resuming) {
+      await o.target.restore(state.targetMarker);
+      this.rejects.open(state.rejectsBytes);
+      for (const p of Object.values(state.tables)) {
+        this.rowsDone += p.read;
+        this.rejectedTotal += p.rejected;
+      }
+    } else {
+      this.rejects.open();
+      if (!dry) await o.target.begin([...new Set(plan.tables.map((t) => t.spec.target))], state.type === 'incremental');
+    }
+    const save = async () => {
+      if (dry) return;
+      state.rejectsBytes = this.rejects.size();
+      state.targetMarker = await o.target.marker();
+      saveCheckpoint(o.checkpointPath, data);
+    };
+    data.run = state;
+    await save();
+    await this.audit('migrate.data.start', state, { status: 'running', resumed: resuming, tables: plan.tables.map((t) => t.spec.source) });
+
+    const summaries: TableSummary[] = [];
+    try {
+      for (const [i, table] of plan.tables.entries()) {
+        const progress = state.tables[table.spec.source]!;
+        if (progress.status === 'done') {
+          summaries.push({ source: table.spec.source, target: table.spec.target, read: progress.read, written: progress.written, rejected: progress.rejected, seconds: 0 });
+          continue;
+        }
+        summaries.push(await this.migrateTable(table, i, plan, progress, save, dry));
+      }
+      if (!dry) await this.finalize(state);
+      state.status = 'completed';
+      if (!dry) for (const t of plan.tables) this.commitWatermark(data, t, state.tables[t.spec.source]!);
+    } catch (e) {
+      state.status = e instanceof Cancelled ? 'cancelled' : 'failed';
+      if (!(e instanceof Cancelled)) state.error = (e as Error).message;
+    } finally {
+      await save().catch(() => {});
+      this.rejects.close();
+    }
+    const summary = this.summary(state, plan, summaries, (performance.now() - started) / 1000);
+    await this.audit('migrate.data.end', state, {
+      status: summary.status,
+      read: summary.read,
+      written: summary.written,
+      rejected: summary.rejected,
+      seconds: Math.round(summary.seconds * 10) / 10,
+      tables: summary.tables,
+      ...(summary.error ? { error: summary.error } : {}),
+    });
+    this.emit('done', summary);
+    return summary;
+  }
+
+  private startState(data: CheckpointData): RunState {
+    const o = this.opts;
+    const prev = data.run;
+    const unfinished = prev && prev.status !== 'completed' && !prev.dryRun;
+    if (o.resume) {
+      if (!prev || !unfinished) throw new MigrationError(`nothing to resume in ${o.checkpointPath}: no unfinished run`);
+      if (prev.profile !== o.profile.name || prev.source !== o.sourceLabel || prev.target !== o.targetLabel)
+        throw new MigrationError(
+          `the unfinished run in ${o.checkpointPath} is ${prev.profile} from ${prev.source} to ${prev.target}, not this one; use another --checkpoint`,
+        );
+      return { ...prev, status: 'running', batchSize: o.batchSize ?? prev.batchSize };
+    }
+    if (unfinished && !o.restart && !o.dryRun)
+      throw new MigrationError(
+        `${o.checkpointPath} holds an unfinished run (${prev.type}, started ${prev.startedAt}, ${prev.status}): continue it with --resume, or start over with --restart`,
+      );
+    return {
+      id: randomUUID(),
+      type: o.type ?? (o.select?.length ? 'selective' : 'full'),
+      dryRun: o.dryRun ?? false,
+      profile: o.profile.name,
+      source: o.sourceLabel,
+      target: o.targetLabel,
+      startedAt: new Date().toISOString(),
+      now: o.now ?? Math.floor(Date.now() / 1000),
+      options: { ...(o.options ?? {}) },
+      select: [...(o.select ?? [])],
+      batchSize: o.batchSize ?? DEFAULTS.batchSize,
+      status: 'running',
+      tables: {},
+      rejectsBytes: 0,
+      targetMarker: null,
+    };
+  }
+
+  private async migrateTable(
+    t: TablePlan,
+    index: number,
+    plan: Plan,
+    progress: TableProgress,
+    save: () => Promise<void>,
+    dry: boolean,
+  ): Promise<TableSummary> {
+    const o = this.opts;
+    const started = performance.now();
+    const batchSize = this.batchSize;
+    const retries = o.retries ?? DEFAULTS.retries;
+    const { spec, mapper } = t;
+    progress.status = 'running';
+    this.emit('table-start', { source: spec.source, target: spec.target, estimate: t.estimate, resumedAt: progress.read });
+
+    const keyCols = spec.key;
+    const groupIndex = spec.group ? mapper.targetColumns.indexOf(spec.group) : -1;
+    let failures = 0;
+    for (;;) {
+      // Everything after the last committed batch is (re)read from here.
+      let pending: Value[][] = [];
+      let pendingRejects: RejectRecord[] = [];
+      let pendingRead = 0;
+      let lastRow: Row | undefined;
+      let prevOrderKey: string | undefined;
+      const watermark = new Map<string, Value>(Object.entries(progress.watermark ?? {}).map(([c, v]) => [c, decode(v)]));
+      const seenGroups = o.source.sql ? undefined : new Set<string>();
+
+      const flush = async () => {
+        if (!lastRow) return;
+        if (!dry && pending.length) {
+          const groups = groupIndex >= 0 ? distinct(pending.map((r) => r[groupIndex]!)) : undefined;
+          const trigger = spec.triggerRows?.map((tr) => ({ ...tr, parents: pending.map((r) => r[mapper.keyIndexes[0]!]!) }));
+          const result = await this.withRetries(`${spec.target} batch`, retries, () =>
+            o.target.write(
+              {
+                table: spec.target,
+                columns: mapper.targetColumns,
+                key: keyCols,
+                mode: spec.write ?? 'upsert',
+                ...(spec.group ? { group: spec.group } : {}),
+                ...(groups ? { groups } : {}),
+                rows: pending,
+                ...(trigger ? { triggerRows: trigger } : {}),
+              },
+              o.batchTimeoutMs ?? DEFAULTS.batchTimeoutMs,
+            ),
+          );
+          for (const r of result.rejected) {
+            const values = pending[r.index]!;
+            const row: Row = {};
+            mapper.targetColumns.forEach((c, i) => (row[c] = values[i]!));
+            pendingRejects.push(rejectRecord(spec.source, 'refused', keyCols, row, [r.reason]));
+          }
+          progress.written += pending.length - result.rejected.length;
+        } else if (dry) progress.written += pending.length;
+        this.rejects.write(pendingRejects);
+        for (const r of pendingRejects) this.emit('reject', { table: r.table, key: r.key, reasons: r.reasons });
+        progress.rejected += pendingRejects.length;
+        this.rejectedTotal += pendingRejects.length;
+        progress.read += pendingRead;
+        this.rowsDone += pendingRead;
+        progress.after = t.order.map((c) => toJsonValue(lastRow![c] ?? null));
+        const line = (lastRow as Record<symbol, unknown>)[LINE];
+        if (typeof line === 'number') progress.line = line;
+        if (watermark.size) progress.watermark = Object.fromEntries([...watermark].map(([c, v]) => [c, toJsonValue(v)]));
+        await save();
+        this.progress(spec.source, index, plan, progress, t.estimate);
+        pending = [];
+        pendingRejects = [];
+        pendingRead = 0;
+        failures = 0;
+        if (this.pauseGate) await this.pauseGate.promise;
+        if (this.cancelled) throw new Cancelled();
+      };
+
+      try {
+        const scan = o.source.scan({
+          table: spec.source,
+          columns: t.select,
+          order: t.order,
+          where: t.where,
+          ...(progress.after && o.source.sql ? { after: progress.after.map(decode) } : {}),
+          ...(progress.line ? { skip: progress.line } : {}),
+          ...(t.predicate ? { predicate: t.predicate } : {}),
+          batchSize,
+        });
+        for await (const rows of scan) {
+          for (const row of rows) {
+            const unreadable = (row as Record<symbol, unknown>)[UNREADABLE];
+            // 'replace' tables: a batch holds whole groups, so flush only where a new group begins.
+            if (pending.length + pendingRejects.length >= batchSize && (!t.groupColumn || !lastRow || !sameValue(row[t.groupColumn], lastRow[t.groupColumn]))) await flush();
+            if (t.groupColumn && seenGroups && lastRow && !sameValue(row[t.groupColumn], lastRow[t.groupColumn])) {
+              const g = String(lastRow[t.groupColumn]);
+              seenGroups.add(g);
+              if (seenGroups.has(String(row[t.groupColumn])))
+                throw new MigrationError(`${spec.source}: group ${t.groupColumn}=${String(row[t.groupColumn])} appears again further down; an NDJSON source of a "replace" table must be sorted by ${t.groupColumn}`);
+            }
+            lastRow = row;
+            pendingRead++;
+            if (typeof unreadable === 'string') {
+              pendingRejects.push({ table: spec.source, kind: 'unreadable', key: {}, row: {}, reasons: [unreadable] });
+              continue;
+            }
+            for (const c of t.watermarkColumns ?? []) {
+              const v = row[c];
+              const cur = watermark.get(c);
+              if (v != null && (cur == null || compareValues(v, cur) > 0)) watermark.set(c, v);
+            }
+            if (!t.groupColumn && o.source.sql) {
+              const k = orderKey(row, t.order);
+              if (k === prevOrderKey) {
+                pendingRejects.push(rejectRecord(spec.source, 'duplicate', t.order, row, [`duplicate key (${t.order.join(', ')}) in the source: ${spec.target} allows one row per key`]));
+                continue;
+              }
+              prevOrderKey = k;
+            }
+            const result = mapper.map(row);
+            if (result.reasons) pendingRejects.push(rejectRecord(spec.source, 'invalid', t.order, pick(row, t.select), result.reasons));
+            else pending.push(result.values);
+          }
+        }
+        await flush();
+        break;
+      } catch (e) {
+        if (e instanceof Cancelled || !isTransient(e) || ++failures > retries) throw e;
+        this.warn(`${spec.source}: ${(e as Error).message}; reading again from the last checkpoint (attempt ${failures}/${retries})`);
+        await sleep((o.retryBaseMs ?? DEFAULTS.retryBaseMs) * 4 ** (failures - 1));
+      }
+    }
+    progress.status = 'done';
+    await save();
+    const summary: TableSummary = {
+      source: spec.source,
+      target: spec.target,
+      read: progress.read,
+      written: progress.written,
+      rejected: progress.rejected,
+      seconds: (performance.now() - started) / 1000,
+    };
+    this.emit('table-end', summary);
+    return summary;
+  }
+
+  private async withRetries<T>(what: string, retries: number, fn: () => Promise<T>): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await fn();
+      } catch (e) {
+        if (!isTransient(e) || attempt >= retries) throw e;
+        this.warn(`${what}: ${(e as Error).message}; retry ${attempt + 1}/${retries}`);
+        await sleep((this.opts.retryBaseMs ?? DEFAULTS.retryBaseMs) * 4 ** attempt);
+      }
+    }
+  }
+
+  private async finalize(state: RunState): Promise<void> {
+    for (const s of this.opts.profile.finalize.setConfig) {
+      const previous = await this.withRetries(`${s.table}.${s.key}`, this.opts.retries ?? DEFAULTS.retries, () => this.opts.target.setConfig(s));
+      this.warn(`${s.table}.${s.key} set to ${s.value}${previous !== undefined ? ` (was ${previous})` : ''}: ${s.warning}`);
+    }
+    void state;
+  }
+
+  private commitWatermark(data: CheckpointData, t: TablePlan, p: TableProgress): void {
+    if (!t.watermarkColumns || !p.watermark) return;
+    const prev = data.watermarks[t.spec.source] ?? {};
+    const next: Record<string, unknown> = {};
+    for (const c of t.watermarkColumns) {
+      const mine = p.watermark[c];
+      const old = prev[c];
+      // Keep the highest: an incremental run that read nothing new leaves the old mark.
+      next[c] = mine === undefined ? old : old === undefined || compareValues(decode(mine), decode(old)) > 0 ? mine : old;
+      if (next[c] === undefined) delete next[c];
+    }
+    data.watermarks[t.spec.source] = next;
+  }
+
+  private progress(table: string, index: number, plan: Plan, p: TableProgress, estimate: number): void {
+    const now = performance.now();
+    this.rate.push({ t: now, n: this.rowsDone });
+    while (this.rate.length > 2 && now - this.rate[0]!.t > 5000) this.rate.shift();
+    const first = this.rate[0]!;
+    const dt = (now - first.t) / 1000;
+    const rowsPerSecond = dt > 0 ? (this.rowsDone - first.n) / dt : 0;
+    const total = Math.max(this.rowsTotal, this.rowsDone);
+    const e: ProgressEvent = {
+      table,
+      tableIndex: index,
+      tableCount: plan.tables.length,
+      rowsDone: this.rowsDone,
+      rowsTotal: total,
+      tableRowsDone: p.read,
+      tableRowsTotal: Math.max(estimate, p.read),
+      rowsPerSecond,
+      etaSeconds: rowsPerSecond > 0 ? (total - this.rowsDone) / rowsPerSecond : null,
+      rejected: this.rejectedTotal,
+    };
+    this.emit('progress', e);
+  }
+
+  private warn(message: string): void {
+    this.warnings.push(message);
+    this.emit('warning', { message });
+  }
+
+  private summary(state: RunState, plan: Plan, tables: TableSummary[], seconds: number): RunSummary {
+    return {
+      runId: state.id,
+      status: state.status,
+      type: state.type,
+      dryRun: state.dryRun,
+      tables,
+      read: tables.reduce((s, t) => s + t.read, 0),
+      written: tables.reduce((s, t) => s + t.written, 0),
+      rejected: tables.reduce((s, t) => s + t.rejected, 0),
+      seconds,
+      rejectsFile: this.opts.rejectsPath,
+      checkpointFile: this.opts.checkpointPath,
+      warnings: this.warnings,
+      unknownTables: plan.unknownTables,
+      ...(state.error ? { error: state.error } : {}),
+    };
+  }
+
+  private async audit(kind: string, state: RunState, outcome: unknown): Promise<void> {
+    if (!this.opts.audit) return;
+    await this.opts.audit.append({
+      kind,
+      ...(this.opts.actor ? { actor: this.opts.actor } : {}),
+      params: {
+        runId: state.id,
+        profile: state.profile,
+        source: state.source,
+        target: state.target,
+        type: state.type,
+        dryRun: state.dryRun,
+        select: state.select,
+        options: state.options,
+        batchSize: state.batchSize,
+        checkpoint: this.opts.checkpointPath,
+        rejects: this.opts.rejectsPath,
+      },
+      outcome,
+    });
+  }
+}
+
+function orderKey(row: Row, order: readonly string[]): string {
+  if (order.length === 1) {
+    const v = row[order[0]!];
+    return typeof v === 'string' ? `s${v}` : `v${String(v)}`;
+  }
+  return JSON.stringify(order.map((c) => toJsonValue(row[c] ?? null)));
+}
+
+function sameValue(a: Value | undefined, b: Value | undefined): boolean {
+  if ((typeof a === 'number' || typeof a === 'bigint') && (typeof b === 'number' || typeof b === 'bigint')) return typeof a === typeof b ? a === b : BigInt(a) === BigInt(b);
+  return a === b || (a instanceof Uint8Array && b instanceof Uint8Array && Buffer.compare(a, b) === 0);
+}
+
+function distinct(values: Value[]): Value[] {
+  const seen = new Set<string>();
+  const out: Value[] = [];
+  for (const v of values) {
+    const k = typeof v === 'bigint' ? `n${v}` : `${typeof v}${String(v)}`;
+    const norm = typeof v === 'number' ? `n${v}` : k;
+    if (seen.has(norm)) continue;
+    seen.add(norm);
+    out.push(v);
+  }
+  return out;
+}
+
+function pick(row: Row, cols: readonly string[]): Row {
+  const out: Row = {};
+  for (const c of cols) out[c] = row[c] ?? null;
+  return out;
+}
