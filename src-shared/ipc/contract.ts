@@ -3,7 +3,14 @@
  * web shell) and any UI. Declared once as type maps; both shells and the
  * renderer derive every wrapper's types from it, and the channel lists below
  * are what the Electron preload and the web shell accept — nothing else.
+ *
+ * Data flow (docs/architecture.md): the UI gets summaries in batches (at most
+ * every 50 ms), never bodies unless it asks for one message; filters run in
+ * main; a UI that connects late gets a snapshot, then the live stream.
  */
+import type { MessageSummary } from '../records';
+import type { MetricsSnapshot } from '../metrics';
+import type { Fault, FaultSpec } from '../faults';
 
 export interface AppInfo {
   readonly name: string;
@@ -16,15 +23,147 @@ export interface AppInfo {
   readonly protocol: string;
 }
 
+/** Where a filter expression went wrong: `at` is a character offset into the text. */
+export interface FilterError {
+  readonly message: string;
+  readonly at: number;
+  readonly length: number;
+}
+
+export interface SessionRow {
+  readonly id: number;
+  /** 'live' for a proxy session, 'capture' for one read from a capture file. */
+  readonly source: 'live' | 'capture';
+  readonly dialect: string;
+  readonly mode: string;
+  readonly client: string;
+  readonly upstream: string;
+  readonly account: string | null;
+  readonly playerId: string | number | null;
+  readonly openedAt: number;
+  readonly closedAt: number | null;
+  readonly closeReason: string | null;
+  /** Last server state version seen for it (UP/2.0), null when none. */
+  readonly stateVersion: number | null;
+  readonly messages: number;
+  readonly errors: number;
+  readonly msgPerSec: number;
+  /** Everything the dialect learnt (identity fingerprints, JWT claims without secrets, …). */
+  readonly facts: Readonly<Record<string, unknown>>;
+}
+
+export interface ProxyStatus {
+  readonly running: boolean;
+  readonly listen: string | null;
+  readonly target: string | null;
+  readonly mode: string | null;
+  readonly dialect: string | null;
+  /** Fingerprint of the identity the proxy presents (decrypt mode): clients must pin it. */
+  readonly identityFingerprint: string | null;
+  readonly capture: { readonly path: string; readonly records: number; readonly bytes: number } | null;
+  readonly demo: { readonly server: string; readonly bots: number } | null;
+  readonly metricsUrl: string | null;
+}
+
+export interface TrafficSubscription {
+  readonly subscription: number;
+  /** The newest rows matching the filter (up to `backlog`), oldest first. */
+  readonly rows: readonly MessageSummary[];
+  readonly newestId: number;
+  readonly filterError: FilterError | null;
+}
+
+export interface TrafficRows {
+  readonly subscription: number;
+  readonly rows: readonly MessageSummary[];
+}
+
+export interface MessageDetail {
+  readonly summary: MessageSummary;
+  /** Parsed body (secrets redacted), when the message could be decoded. */
+  readonly body: unknown;
+  /** The message as it crossed the wire, lowercase hex. */
+  readonly wireHex: string;
+  /** Header fields by name, as the dialect names them. */
+  readonly header: Readonly<Record<string, string | number>>;
+  /** JSON web tokens found in the body, decoded (never verified, signature stripped). */
+  readonly tokens: readonly { readonly path: string; readonly claims: Readonly<Record<string, unknown>>; readonly expiresAt: number | null }[];
+  readonly request: MessageSummary | null;
+  readonly response: MessageSummary | null;
+}
+
+export interface StateVersionRow {
+  readonly version: number;
+  readonly at: number;
+  readonly kind: 'snapshot' | 'batch' | 'client-update';
+  readonly ops: number;
+  /** The message that produced it. */
+  readonly messageId: number;
+}
+
+export interface StateOp {
+  readonly op: 'add' | 'remove' | 'replace';
+  readonly path: string;
+  readonly value?: unknown;
+}
+
+export type StrategyName = 'LAST_WRITE_WINS' | 'CLIENT_WINS' | 'SERVER_WINS' | 'MERGE';
+
+export interface ConflictRow {
+  readonly id: number;
+  readonly session: number;
+  readonly path: string;
+  /** Client side and server side of the conflict. */
+  readonly clientValue: unknown;
+  readonly serverValue: unknown;
+  readonly clientTs: unknown;
+  readonly serverTs: unknown;
+  /** The strategy configured for the path, and what it decided. */
+  readonly strategy: StrategyName;
+  readonly outcome: string;
+  /** What each strategy would have decided. */
+  readonly wouldDecide: Readonly<Record<StrategyName, string>>;
+  readonly at: number;
+  /** The messages that carried the two writes (jump to them in Traffic). */
+  readonly messageIds: readonly number[];
+}
+
 /** Request/response channels: params in, result out. */
 export interface RequestMap {
   'app.info': { params: void; result: AppInfo };
   'app.ping': { params: { t: number }; result: { t: number; serverTime: number } };
+  'proxy.status': { params: void; result: ProxyStatus };
+  'sessions.list': { params: void; result: readonly SessionRow[] };
+  /** Starts (or replaces) this UI's live traffic stream with a filter; rows then come as 'traffic.rows'. */
+  'traffic.subscribe': { params: { filter: string; backlog?: number; paused?: boolean }; result: TrafficSubscription };
+  /** Pause/resume the live stream (rows are not lost: resume sends what arrived meanwhile, up to the backlog). */
+  'traffic.pause': { params: { paused: boolean }; result: { paused: boolean } };
+  /** Older rows matching a filter, before `beforeId` (paging back through memory, then the capture). */
+  'traffic.page': { params: { filter: string; beforeId: number; limit: number }; result: { rows: readonly MessageSummary[]; hasMore: boolean; filterError: FilterError | null } };
+  'traffic.detail': { params: { id: number }; result: MessageDetail | null };
+  'state.versions': { params: { session: number }; result: readonly StateVersionRow[] };
+  'state.at': { params: { session: number; version: number }; result: { version: number; state: unknown } | null };
+  'state.diff': { params: { session: number; from: number; to: number }; result: { ops: readonly StateOp[] } | null };
+  'conflicts.list': { params: { session?: number; pathPrefix?: string }; result: readonly ConflictRow[] };
+  'metrics.snapshot': { params: void; result: MetricsSnapshot };
+  'faults.list': { params: void; result: readonly Fault[] };
+  'faults.add': { params: FaultSpec; result: Fault };
+  'faults.update': { params: { id: string; patch: Partial<FaultSpec> & { enabled?: boolean } }; result: Fault };
+  'faults.remove': { params: { id: string }; result: { removed: boolean } };
 }
 
-/** Events pushed from the services to every connected UI. */
+/** Events pushed from the services to UIs. */
 export interface EventMap {
   'app.notice': { level: 'info' | 'warn' | 'error'; text: string; at: number };
+  /** New rows for this UI's traffic subscription (batched, at most every 50 ms). */
+  'traffic.rows': TrafficRows;
+  'sessions.changed': readonly SessionRow[];
+  /** Once a second. */
+  'metrics.tick': MetricsSnapshot;
+  'faults.changed': readonly Fault[];
+  'conflicts.added': readonly ConflictRow[];
+  /** A session's state moved to a new version (the State view refreshes its timeline). */
+  'state.version': { session: number; row: StateVersionRow };
 }
 
 export type RequestChannel = keyof RequestMap;
@@ -34,8 +173,34 @@ export type ResultOf<C extends RequestChannel> = RequestMap[C]['result'];
 export type EventOf<C extends EventChannel> = EventMap[C];
 
 /** Runtime lists, checked against the maps at compile time. */
-export const REQUEST_CHANNELS = ['app.info', 'app.ping'] as const satisfies readonly RequestChannel[];
-export const EVENT_CHANNELS = ['app.notice'] as const satisfies readonly EventChannel[];
+export const REQUEST_CHANNELS = [
+  'app.info',
+  'app.ping',
+  'proxy.status',
+  'sessions.list',
+  'traffic.subscribe',
+  'traffic.pause',
+  'traffic.page',
+  'traffic.detail',
+  'state.versions',
+  'state.at',
+  'state.diff',
+  'conflicts.list',
+  'metrics.snapshot',
+  'faults.list',
+  'faults.add',
+  'faults.update',
+  'faults.remove',
+] as const satisfies readonly RequestChannel[];
+export const EVENT_CHANNELS = [
+  'app.notice',
+  'traffic.rows',
+  'sessions.changed',
+  'metrics.tick',
+  'faults.changed',
+  'conflicts.added',
+  'state.version',
+] as const satisfies readonly EventChannel[];
 
 // Compile-time proof that the runtime lists name every channel.
 type Missing<All, Listed> = Exclude<All, Listed>;
