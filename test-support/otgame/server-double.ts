@@ -50,8 +50,10 @@ function accountRsaOffset(version: number): number {
 }
 
 export function gameScript(): Uint8Array[] {
-  const batch = new Uint8Array([...loginSuccess(0x10000001), ...textMessage(17, 'Welcome to otbridge test world!')]);
+  // Canary batches what one dispatcher tick writes into one frame: here a health update and a text message.
+  const batch = new Uint8Array([...creatureHealth(0x10000001, 100), ...textMessage(17, 'Welcome to otbridge test world!')]);
   return [
+    loginSuccess(0x10000001),
     batch,
     mapDescription({ x: 32369, y: 32241, z: 7 }, 900),
     creatureMove(0x40000010, { x: 32370, y: 32241, z: 7 }),

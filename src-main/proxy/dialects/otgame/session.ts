@@ -65,6 +65,9 @@ export class OtGameSession implements DialectSession {
   #layout: FrameLayout | undefined;
   #version = 0;
   #loginSeen = false;
+  /** The login packet should have opened XTEA (every version the dialect supports encrypts after login). */
+  #keyExpected = true;
+  #noKey = 'NO_XTEA_KEY: the XTEA key could not be read from the login packet (see its error), so this frame stays encrypted';
   /** requestKeys waiting for their answer, by the direction the answer travels. */
   readonly #pending: Record<Dir, { key: string; codes: readonly number[] | null }[]> = { c2s: [], s2c: [] };
   #nextKey = 1;
@@ -107,13 +110,15 @@ export class OtGameSession implements DialectSession {
 
   #decodeFrame(d: Direction, wire: Uint8Array): ProxyMessage {
     const state = this.#state(d);
-    const frame = this.#opts.serverKey === null && state.xtea === null && this.#loginSeen ? undefined : decodeFrame(wire, state);
+    // After the login packet without a recovered key (passthrough, or a failed RSA decryption) the frames stay closed.
+    const closed = this.#loginSeen && state.xtea === null && this.#service !== undefined && this.#keyExpected;
+    const frame = closed ? undefined : decodeFrame(wire, state);
     d.frames++;
     const flags: string[] = [this.#service === 'login' ? 'LOGIN' : 'GAME'];
     if (this.#layout === 'blocks') flags.push('BLOCKS');
     if (wire.length - 2 > MAX_INFLATED) flags.push('OVERSIZED');
     const isLoginPacket = d.dir === 'c2s' && !this.#loginSeen;
-    if (!frame) return this.#opaque(d, wire, state, flags);
+    if (!frame) return this.#opaque(d, wire, state, flags, this.#opts.serverKey ? this.#noKey : undefined);
     flags.push(...frame.flags);
     let error = frame.error;
     const seq = frame.seq;
@@ -151,7 +156,7 @@ export class OtGameSession implements DialectSession {
   }
 
   /** A frame the proxy cannot read (passthrough after login): named by what the header shows. */
-  #opaque(d: Direction, wire: Uint8Array, state: FrameState, flags: string[]): ProxyMessage {
+  #opaque(d: Direction, wire: Uint8Array, state: FrameState, flags: string[], error?: string): ProxyMessage {
     let seq: number | null = null;
     let compressed = false;
     if (wire.length >= 6 && state.checksum === 'sequence') {
@@ -162,7 +167,7 @@ export class OtGameSession implements DialectSession {
       if (compressed) flags.push('COMPRESSED');
     }
     flags.push('XTEA');
-    return this.#message(d, { type: 'ENCRYPTED', code: -1, wire, flags, meta: { state, seq, compressed }, seq });
+    return this.#message(d, { type: 'ENCRYPTED', code: -1, wire, flags, meta: { state, seq, compressed }, seq, ...(error ? { error } : {}) });
   }
 
   #loginPacket(d: Direction, wire: Uint8Array, frame: DecodedFrame, flags: string[], frameError: string | undefined, meta: FrameMeta): ProxyMessage {
