@@ -2,6 +2,7 @@
 import type { CliCommand } from '../command';
 import { consoleCommand } from './console';
 import { recordingCommand } from './recording';
+import { scriptCommand } from './script';
 import { versionCommand } from './version';
 
-export const COMMANDS: readonly CliCommand[] = [consoleCommand, recordingCommand, versionCommand];
+export const COMMANDS: readonly CliCommand[] = [consoleCommand, recordingCommand, scriptCommand, versionCommand];
