@@ -16,3 +16,4 @@ export { CaptureError, type CaptureWarning } from './errors';
 export { type Endpoint } from './ip';
 export { indexPath, partPath } from './parts';
 export { pduCodecFor, registerPduCodec, up2PlaintextPdu, type BuiltPdu, type PduCodec, type PduKind } from './pdu/index';
+export { attachCapture, parseEndpoint, sessionMetaFromProxy } from './attach-proxy';

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CaptureWriter } from './writer';
 import { CaptureReader } from './reader';
+import { type CapturedRecord } from './captured-record';
 import { indexPath, lockPath, partPath } from './parts';
 import { CaptureError } from './errors';
 import { type MessageRecord } from '../../src-shared/records';
@@ -19,11 +20,11 @@ afterEach(async () => {
 
 /** What a record must read back as: the summary rounded to µs, the bytes the capture keeps. */
 function expected(r: MessageRecord): Record<string, unknown> {
-  const { wire, plain, body, ...summary } = r;
+  const { wire: _w, plain: _p, body: _b, ...summary } = r;
   return { ...summary, time: Math.round(r.time * 1000) / 1000 };
 }
 
-async function collect(reader: CaptureReader, q = {}): Promise<import('./captured-record').CapturedRecord[]> {
+async function collect(reader: CaptureReader, q = {}): Promise<CapturedRecord[]> {
   const out = [];
   for await (const r of reader.records(q)) out.push(r);
   return out;

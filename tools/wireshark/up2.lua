@@ -106,10 +106,19 @@ local comment_field = field("frame.comment")
 local tcp_len_field = field("tcp.len")
 local json = Dissector.get("json")
 
--- Request/response pairing: (session, direction, seq) -> frame number.
-local requests, responses = {}, {}
+-- Request/response pairing. requests: "session/dir/seq" -> frame number, filled
+-- on the first pass; links: "frame/dir/seq" -> {request_in, response_in}, read
+-- on every pass. Wireshark runs init before a second pass too (tshark -2, the
+-- GUI's redissection), so the tables are cleared only before a first pass.
+local requests, links = {}, {}
+local reset_pending = true
 function up2.init()
-  requests, responses = {}, {}
+  reset_pending = true
+end
+local function maybe_reset(pinfo)
+  if not reset_pending then return end
+  reset_pending = false
+  if not pinfo.visited then requests, links = {}, {} end
 end
 
 -- At most n bytes of s, never cutting a UTF-8 sequence in half.
@@ -117,7 +126,7 @@ local function utf8_prefix(s, n)
   if #s <= n then return s end
   local cut = n
   -- Step back over continuation bytes (10xxxxxx) to the start of the last character, and drop it.
-  while cut > 0 and s:byte(cut + 1) and s:byte(cut + 1) >= 0x80 and s:byte(cut + 1) < 0xc0 do cut = cut - 1 end
+  while cut > 0 and s:byte(cut + 1) >= 0x80 and s:byte(cut + 1) < 0xc0 do cut = cut - 1 end
   return s:sub(1, cut) .. "..."
 end
 
@@ -246,20 +255,23 @@ local function dissect_frame(tvb, pinfo, tree, meta)
   end
 
   -- Request <-> response link.
+  local here = pinfo.number .. "/" .. dir .. "/" .. seq
   if not pinfo.visited then
     if response then
-      responses[key .. "/" .. other(dir) .. "/" .. ref] = pinfo.number
+      local req = requests[key .. "/" .. other(dir) .. "/" .. ref]
+      if req then
+        links[here] = { request_in = req.frame }
+        local l = links[req.link] or {}
+        l.response_in = l.response_in or pinfo.number
+        links[req.link] = l
+      end
     else
-      requests[key .. "/" .. dir .. "/" .. seq] = pinfo.number
+      requests[key .. "/" .. dir .. "/" .. seq] = { frame = pinfo.number, link = here }
     end
   end
-  if response then
-    local req = requests[key .. "/" .. other(dir) .. "/" .. ref]
-    if req then t:add(f.request_in, req):set_generated() end
-  else
-    local resp = responses[key .. "/" .. dir .. "/" .. seq]
-    if resp then t:add(f.response_in, resp):set_generated() end
-  end
+  local link = links[here]
+  if link and link.request_in then t:add(f.request_in, link.request_in):set_generated() end
+  if link and link.response_in then t:add(f.response_in, link.response_in):set_generated() end
 
   -- Payload.
   local present = avail - HEADER_SIZE
@@ -313,6 +325,7 @@ end
 
 -- One exported PDU, or several frames back to back.
 local function dissect_frames(tvb, pinfo, tree)
+  maybe_reset(pinfo)
   local meta = comment_meta()
   local offset, infos = 0, {}
   while offset < tvb:len() do
@@ -330,6 +343,7 @@ local function frame_length(tvb, pinfo, offset)
 end
 
 local function dissect_tcp_frame(tvb, pinfo, tree)
+  maybe_reset(pinfo)
   local used, info = dissect_frame(tvb, pinfo, tree, nil)
   set_columns(pinfo, { info or "malformed" })
   return used

@@ -30,8 +30,13 @@ export interface ScanState {
   /** Byte order of the current section; null before the first SHB. */
   le: boolean | null;
   section: number;
-  /** Set while looking for the next valid block after a corrupted one: where the damage started and why. */
-  resync: { readonly from: number; readonly reason: string } | null;
+  /**
+   * Set while looking for the next valid block after a damaged one: where the
+   * damage started and why. `declared` is set when the damage is a block
+   * running past the end of the file: if no valid block follows, that was a
+   * truncated last block, not corruption.
+   */
+  resync: { readonly from: number; readonly reason: string; readonly declared?: number } | null;
   /** True while inside a section whose version this reader cannot read (its blocks are skipped). */
   skipSection: boolean;
 }
@@ -51,8 +56,11 @@ export interface ScanResult {
 
 /** Thrown for a file that is no pcapng at all (its first block is no SHB). */
 export class NotPcapngError extends Error {
-  constructor(readonly firstBytes: Uint8Array) {
-    super(describeNonPcapng(firstBytes));
+  constructor(
+    readonly firstBytes: Uint8Array,
+    reason?: string,
+  ) {
+    super(reason ?? describeNonPcapng(firstBytes));
   }
 }
 
@@ -99,16 +107,23 @@ export function scanWindow(window: Uint8Array, base: number, fileEnd: number, st
   let p = 0;
   const n = window.length;
   const result = (need: number, truncated = false): ScanResult => ({ blocks, issues, next: base + p, need, atTruncatedEnd: truncated });
+  /** No valid block after the damage: a truncated last block, or corruption to the end of the file. */
+  const endOfResync = (): ScanResult => {
+    const r = state.resync!;
+    state.resync = null;
+    if (r.declared !== undefined) {
+      issues.push({ kind: 'truncated', offset: r.from, declared: r.declared, available: fileEnd - r.from });
+      p = r.from - base;
+      return result(0, true);
+    }
+    issues.push({ kind: 'corrupt', offset: r.from, reason: r.reason, resumedAt: null });
+    p = fileEnd - base;
+    return result(0);
+  };
   const endOfData = (needed: number): ScanResult => {
     // `needed` bytes from p are required; decide between "read more" and "the file ends here".
     if (base + p + needed <= fileEnd) return result(needed);
-    if (state.resync) {
-      // Fewer bytes are left than any block needs: the damage runs to the end of the file.
-      issues.push({ kind: 'corrupt', offset: state.resync.from, reason: state.resync.reason, resumedAt: null });
-      state.resync = null;
-      p = fileEnd - base;
-      return result(0);
-    }
+    if (state.resync) return endOfResync();
     if (base + p < fileEnd) {
       issues.push({ kind: 'truncated', offset: base + p, declared: needed, available: fileEnd - (base + p) });
     }
@@ -141,19 +156,25 @@ export function scanWindow(window: Uint8Array, base: number, fileEnd: number, st
     }
     const len = u32(window, p + 4, le);
     const bad = lengthProblem(len);
+    if (state.le === null) {
+      // The file's first section header: nothing to resync with before it.
+      if (bad) throw new NotPcapngError(window.subarray(0, Math.min(16, n)), `the section header at the start is damaged: ${bad}`);
+      if (base + p + len > fileEnd) return endOfData(len);
+    }
     if (bad) {
       beginResync(state, base + p, `block at offset ${base + p} (type 0x${type.toString(16)}): ${bad}`);
       p += 4;
       continue;
     }
-    if (n - p < len) {
-      if (base + p + len > fileEnd && state.resync) {
-        // A candidate that runs past the end of the file is not a real block.
-        p += 4;
-        continue;
+    if (base + p + len > fileEnd) {
+      if (!state.resync) {
+        // The last block cut short, or a damaged length in the middle: look for a valid block after it to tell which.
+        state.resync = { from: base + p, reason: `block at offset ${base + p} declares ${len} bytes, past the end of the file`, declared: len };
       }
-      return endOfData(len);
+      p += 4;
+      continue;
     }
+    if (n - p < len) return endOfData(len);
     const trailer = u32(window, p + len - 4, le);
     if (trailer !== len) {
       beginResync(state, base + p, `block at offset ${base + p} declares ${len} bytes but its trailing length says ${trailer}`);
@@ -177,10 +198,7 @@ export function scanWindow(window: Uint8Array, base: number, fileEnd: number, st
     }
     p += len;
   }
-  if (state.resync) {
-    issues.push({ kind: 'corrupt', offset: state.resync.from, reason: state.resync.reason, resumedAt: null });
-    state.resync = null;
-  }
+  if (state.resync) return endOfResync();
   return result(0);
 }
 
