@@ -13,3 +13,5 @@ export { parseLoginPacket, type LoginPacket } from './login-packet';
 export { readCharacterList, writeCharacterList, type World, type CharacterList } from './charlist';
 export { otgamePduCodec, encodePdu, decodePdu } from './pdu';
 export { FrameSplitter } from './splitter';
+export { startHttpLoginProxy, rewriteLoginWorlds, redactLoginRequest, redactLoginResponse, type HttpLoginProxy, type HttpLoginProxyOptions, type HttpLoginExchange } from './http-login';
+export { OTGAME_CLI_OPTIONS, OTGAME_CLI_USAGE, otgameSettingsFromCli, type OtGameCliSettings, type OtGameCliValues } from './cli-options';
