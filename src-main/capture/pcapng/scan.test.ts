@@ -160,7 +160,7 @@ describe('scanWindow', () => {
         const bad = new Uint8Array(file);
         // Damage one of the victim block's length fields.
         const field = pos % 2 === 0 ? offsets[victim]! + 4 : offsets[victim]! + blocks[victim]!.length - 4;
-        bad[field + (pos % 4)] ^= xor;
+        bad[field + (pos % 4)]! ^= xor;
         const r = scanAll(bad, 64);
         const intact = offsets.filter((_, i) => i !== victim);
         for (const o of intact) expect(r.blocks.map((b) => b.offset)).toContain(o);
