@@ -1,12 +1,35 @@
 /**
- * One zustand store in typed slices (see docs/architecture.md). Each slice
- * lives in its own file; this file only composes them.
+ * One zustand store in typed slices (docs/architecture.md). Each slice lives
+ * in its own file; this file only composes them. `createConsoleStore` makes
+ * a fresh store (tests make one each); the app uses the one below.
  */
-import { create } from 'zustand';
+import { createStore, useStore as useZustand, type StoreApi } from 'zustand';
 import { createAppSlice, type AppSlice } from './app-slice';
+import { createTrafficSlice, ROW_CAPACITY, type TrafficSlice } from './traffic-slice';
+import { createSessionsSlice, type SessionsSlice } from './sessions-slice';
+import { createMetricsSlice, type MetricsSlice } from './metrics-slice';
+import { createFaultsSlice, type FaultsSlice } from './faults-slice';
+import { createConflictsSlice, type ConflictsSlice } from './conflicts-slice';
+import { createStateSlice, type StateSlice } from './state-slice';
 
-export type Store = AppSlice;
+export type Store = AppSlice & TrafficSlice & SessionsSlice & MetricsSlice & FaultsSlice & ConflictsSlice & StateSlice;
+export type ConsoleStore = StoreApi<Store>;
 
-export const useStore = create<Store>()((...a) => ({
-  ...createAppSlice(...a),
-}));
+export function createConsoleStore(options: { rowCapacity?: number } = {}): ConsoleStore {
+  return createStore<Store>()((...a) => ({
+    ...createAppSlice(...a),
+    ...createTrafficSlice(options.rowCapacity ?? ROW_CAPACITY)(...a),
+    ...createSessionsSlice(...a),
+    ...createMetricsSlice(...a),
+    ...createFaultsSlice(...a),
+    ...createConflictsSlice(...a),
+    ...createStateSlice(...a),
+  }));
+}
+
+export const store = createConsoleStore();
+
+/** One selector per value (style.md): components subscribe to exactly what they draw. */
+export function useStore<T>(selector: (s: Store) => T): T {
+  return useZustand(store, selector);
+}

@@ -1,0 +1,28 @@
+/** The Conflicts view's requests: the list narrowed by path prefix. */
+import type { Bridge } from '../../src-shared/ipc/contract';
+import type { ConsoleStore } from '../store';
+
+export class ConflictsController {
+  private gen = 0;
+
+  constructor(
+    private readonly bridge: Bridge,
+    private readonly store: ConsoleStore,
+  ) {}
+
+  async setPrefix(prefix: string): Promise<void> {
+    this.store.getState().setConflictPrefix(prefix);
+    await this.load();
+  }
+
+  async load(): Promise<void> {
+    const gen = ++this.gen;
+    const prefix = this.store.getState().conflictPrefix;
+    try {
+      const list = await this.bridge.invoke('conflicts.list', prefix ? { pathPrefix: prefix } : {});
+      if (gen === this.gen) this.store.getState().setConflicts(list);
+    } catch (e) {
+      this.store.getState().addNotice({ level: 'error', text: `could not load conflicts: ${(e as Error).message}`, at: Date.now() });
+    }
+  }
+}

@@ -1,0 +1,82 @@
+/**
+ * Everything the views ask of the services, over one Bridge and one store.
+ * `connect()` runs on every (re)connection: listeners first, then the
+ * snapshots, so nothing pushed in between is lost (docs/architecture.md).
+ */
+import type { Bridge } from '../../src-shared/ipc/contract';
+import type { ConsoleStore } from '../store';
+import { perFrame, type Schedule } from './frame';
+import { LiveUpdates } from './live';
+import { TrafficController } from './traffic';
+import { StateController } from './state';
+import { FaultsController } from './faults';
+import { ConflictsController } from './conflicts';
+
+export interface ClientOptions {
+  readonly schedule?: Schedule;
+  /** Rows waiting for the next frame beyond this are dropped oldest first. */
+  readonly maxPendingRows?: number;
+}
+
+export class ConsoleClient {
+  readonly live: LiveUpdates;
+  readonly traffic: TrafficController;
+  readonly state: StateController;
+  readonly faults: FaultsController;
+  readonly conflicts: ConflictsController;
+  private detach: (() => void) | null = null;
+
+  constructor(
+    readonly bridge: Bridge,
+    readonly store: ConsoleStore,
+    options: ClientOptions = {},
+  ) {
+    this.live = new LiveUpdates(store, options.schedule ?? perFrame, options.maxPendingRows ?? 200_000);
+    this.traffic = new TrafficController(bridge, store, this.live);
+    this.state = new StateController(bridge, store);
+    this.faults = new FaultsController(bridge, store);
+    this.conflicts = new ConflictsController(bridge, store);
+  }
+
+  /** Listens to pushed events (once) and loads every snapshot; call again after a reconnect. */
+  async connect(): Promise<void> {
+    this.detach ??= this.live.attach(this.bridge);
+    const s = this.store.getState();
+    const fail = (what: string) => (e: unknown) => {
+      this.store.getState().addNotice({ level: 'error', text: `could not load ${what}: ${(e as Error).message}`, at: Date.now() });
+    };
+    const info = this.bridge.invoke('app.info', undefined).then(
+      (i) => this.store.getState().setInfo(i),
+      (e: Error) => this.store.getState().setError(`could not reach the console's services: ${e.message}`),
+    );
+    await Promise.all([
+      info,
+      this.bridge.invoke('proxy.status', undefined).then((p) => this.store.getState().setProxy(p), fail('the proxy status')),
+      this.bridge.invoke('sessions.list', undefined).then((l) => {
+        this.live.dropQueued('sessions');
+        this.store.getState().setSessions(l);
+      }, fail('sessions')),
+      this.bridge.invoke('faults.list', undefined).then((l) => {
+        this.live.dropQueued('faults');
+        this.store.getState().setFaults(l);
+      }, fail('faults')),
+      this.bridge.invoke('metrics.snapshot', undefined).then((m) => this.store.getState().addMetrics([m]), fail('metrics')),
+      this.conflicts.load(),
+      this.traffic.subscribe(s.filterApplied),
+      s.stateSession !== null ? this.state.loadVersions(s.stateSession) : Promise.resolve(),
+    ]);
+  }
+
+  /** The session picked in Sessions: Traffic restarts narrowed to it; State follows. */
+  async setScope(session: number | null): Promise<void> {
+    const s = this.store.getState();
+    s.setScope(session);
+    await Promise.all([this.traffic.subscribe(s.filterApplied), session !== null ? this.state.chooseSession(session) : Promise.resolve()]);
+  }
+
+  dispose(): void {
+    this.detach?.();
+    this.detach = null;
+    this.traffic.dispose();
+  }
+}
