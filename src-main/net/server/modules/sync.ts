@@ -1,0 +1,126 @@
+/**
+ * State sync on the server (spec §5.1): one ServerSyncSession per logged-in
+ * session, all ticked by one shared timer every 100 ms; batches pushed as
+ * GAME_STATE_UPDATE, a snapshot at login, a catch-up on resume, the
+ * client's updates acknowledged, GAME_STATE_REQUEST answered with updates or
+ * a snapshot, and every conflict reported.
+ */
+import {
+  MessageType,
+  Timing,
+  type BodyOf,
+  type ResponseOf,
+} from '../../../../src-shared/protocol';
+import { ServerSyncSession, type ConflictRecord, type JsonObject, type Strategy, type CatchUp } from '../../../../src-shared/sync';
+import type { UpServer } from '../server';
+import type { ServerSession } from '../session';
+
+export interface SyncModuleOptions {
+  /** The state a new session starts from. */
+  readonly initialState: (session: ServerSession) => JsonObject;
+  readonly intervalMs?: number;
+  readonly batchSize?: number;
+  readonly strategies?: Readonly<Record<string, Strategy>>;
+  readonly owned?: readonly string[];
+  /** Runs before every tick (the game refreshes what changed since the last one). */
+  readonly beforeTick?: () => void;
+}
+
+const KEY = 'sync';
+
+export class SyncModule {
+  private readonly timer: NodeJS.Timeout;
+  private readonly conflictListeners = new Set<(session: ServerSession, c: ConflictRecord) => void>();
+  private readonly started = new Set<(session: ServerSession, sync: ServerSyncSession) => void>();
+  batchesSent = 0;
+
+  constructor(
+    private readonly server: UpServer,
+    private readonly opts: SyncModuleOptions,
+  ) {
+    server.on('sessionStart', (s) => this.start(s));
+    server.on('sessionResume', (s, since) => this.resume(s, since));
+    server.on('sessionEnd', (s) => this.of(s)?.dispose());
+    server.handle('GAME_STATE_UPDATE', (ctx) => {
+      const sync = this.require(ctx.session);
+      const ack = sync.handleUpdate(ctx.frame.body as BodyOf<'GAME_STATE_UPDATE'>);
+      ctx.reply(MessageType.GAME_STATE_UPDATE, ack as ResponseOf<'GAME_STATE_UPDATE'>);
+    });
+    server.handle('GAME_STATE_REQUEST', (ctx) => {
+      const sync = this.require(ctx.session);
+      const answer = sync.answerRequest(ctx.frame.body as BodyOf<'GAME_STATE_REQUEST'>);
+      if (answer.kind === 'snapshot') ctx.reply(MessageType.GAME_STATE_SYNC, answer.snapshot as ResponseOf<'GAME_STATE_SYNC'>);
+      else ctx.reply(MessageType.GAME_STATE_UPDATE, answer.batch as ResponseOf<'GAME_STATE_UPDATE'>);
+    });
+    // One timer drives every session's sync tick.
+    this.timer = setInterval(() => this.tickAll(), opts.intervalMs ?? Timing.SYNC_INTERVAL_MS);
+    this.timer.unref();
+  }
+
+  of(session: ServerSession): ServerSyncSession | undefined {
+    return session.ext.get(KEY) as ServerSyncSession | undefined;
+  }
+
+  private require(session: ServerSession): ServerSyncSession {
+    const s = this.of(session);
+    if (!s) throw new Error('no state for this session');
+    return s;
+  }
+
+  onConflict(listener: (session: ServerSession, c: ConflictRecord) => void): () => void {
+    this.conflictListeners.add(listener);
+    return () => this.conflictListeners.delete(listener);
+  }
+
+  /** Called when a session's sync starts (the game fills in its state from here). */
+  onStart(listener: (session: ServerSession, sync: ServerSyncSession) => void): () => void {
+    this.started.add(listener);
+    return () => this.started.delete(listener);
+  }
+
+  tickAll(): void {
+    this.opts.beforeTick?.();
+    for (const s of this.server.sessions.values()) {
+      if (s.attached) this.of(s)?.tick();
+    }
+  }
+
+  private start(session: ServerSession): void {
+    const sync = new ServerSyncSession({
+      initialState: this.opts.initialState(session),
+      batchSize: this.opts.batchSize ?? this.server.opts.batchSize,
+      ...(this.opts.strategies ? { strategies: this.opts.strategies } : {}),
+      ...(this.opts.owned ? { owned: this.opts.owned } : {}),
+    });
+    session.ext.set(KEY, sync);
+    sync.on('batch', ({ batch, priority }) => {
+      // While detached, batches stay in the history: the resume's catch-up covers them.
+      if (!session.attached) return;
+      this.batchesSent++;
+      session.push(MessageType.GAME_STATE_UPDATE, batch as BodyOf<'GAME_STATE_UPDATE'>, priority);
+    });
+    sync.on('conflict', (c) => {
+      for (const l of this.conflictListeners) l(session, c);
+    });
+    for (const l of this.started) l(session, sync);
+    const snap = sync.snapshot();
+    session.push(MessageType.GAME_STATE_SYNC, snap as BodyOf<'GAME_STATE_SYNC'>, 0);
+  }
+
+  private resume(session: ServerSession, since: number | undefined): void {
+    const sync = this.of(session);
+    if (!sync) return;
+    this.sendCatchUp(session, sync.answerRequest(since === undefined ? {} : { since }));
+  }
+
+  private sendCatchUp(session: ServerSession, answer: CatchUp): void {
+    if (answer.kind === 'snapshot') session.push(MessageType.GAME_STATE_SYNC, answer.snapshot as BodyOf<'GAME_STATE_SYNC'>, 0);
+    else if (answer.batch.ops.length > 0 || answer.batch.to !== answer.batch.from) {
+      session.push(MessageType.GAME_STATE_UPDATE, answer.batch as BodyOf<'GAME_STATE_UPDATE'>, 0);
+    }
+  }
+
+  dispose(): void {
+    clearInterval(this.timer);
+  }
+}

@@ -1,0 +1,170 @@
+/**
+ * Scripted players for load and for the demo: each one logs in, keeps its
+ * state in sync, and every so often moves, acts, looks at or attacks what
+ * it sees, triggers events, and edits its `ui` state — which the server
+ * also writes (notifications), so the demo shows real conflicts.
+ */
+import { randomUUID } from 'node:crypto';
+import { pick, seededRandom } from '../../src-shared/random';
+import { MessageType } from '../../src-shared/protocol';
+import { UpClient, type UpClientOptions } from '../net/client/client';
+import { ClientSync } from '../net/client/sync';
+import type { IdentityPolicy } from '../net/handshake';
+import { DIRECTIONS_8 } from '../../src-shared/protocol';
+
+export interface BotOptions {
+  readonly host: string;
+  readonly port: number;
+  readonly identity: IdentityPolicy;
+  readonly account: string;
+  readonly password: string;
+  /** Mean ms between actions (default 500). */
+  readonly intervalMs?: number;
+  readonly seed?: number;
+  readonly client?: Partial<UpClientOptions>;
+}
+
+export interface BotStats {
+  actions: number;
+  moves: number;
+  events: number;
+  uiEdits: number;
+  requests: number;
+  latencyMs: number[];
+  errors: number;
+}
+
+export class Bot {
+  readonly client: UpClient;
+  sync: ClientSync | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private readonly random: () => number;
+  private stopped = false;
+  readonly stats: BotStats = { actions: 0, moves: 0, events: 0, uiEdits: 0, requests: 0, latencyMs: [], errors: 0 };
+
+  constructor(readonly opts: BotOptions) {
+    this.random = seededRandom(opts.seed ?? 1);
+    this.client = new UpClient({
+      host: opts.host,
+      port: opts.port,
+      identity: opts.identity,
+      credentials: { account: opts.account, password: opts.password },
+      ...opts.client,
+    });
+    this.client.on('serverError', () => this.stats.errors++);
+  }
+
+  async start(): Promise<void> {
+    // Listen before logging in: the login snapshot follows the login answer at once.
+    this.sync = new ClientSync(this.client, { node: `${this.opts.account}-${randomUUID().slice(0, 8)}` });
+    await this.client.connect();
+    this.schedule();
+  }
+
+  /** Stops acting, stays connected (its state keeps syncing). */
+  pause(): void {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+  }
+
+  private schedule(): void {
+    if (this.stopped) return;
+    const mean = this.opts.intervalMs ?? 500;
+    this.timer = setTimeout(() => {
+      this.act().catch(() => this.stats.errors++);
+      this.schedule();
+    }, mean * (0.5 + this.random()));
+    this.timer.unref();
+  }
+
+  private get state(): Record<string, unknown> {
+    return (this.sync?.replica.state ?? {}) as Record<string, unknown>;
+  }
+
+  /** One random thing a player would do. */
+  async act(): Promise<void> {
+    if (!this.client.connection?.isOpen) return;
+    this.stats.actions++;
+    const r = this.random();
+    if (r < 0.6) {
+      this.stats.moves++;
+      this.client.send('PLAYER_MOVE', { direction: pick(this.random, DIRECTIONS_8) });
+    } else if (r < 0.68) {
+      this.client.send('PLAYER_ACTION', pick(this.random, [{ action: 'say', args: { text: 'hi there' } }, { action: 'pickup' }, { action: 'rest' }]));
+    } else if (r < 0.78) {
+      const creatures = Object.keys(((this.state.world as Record<string, unknown> | undefined)?.creatures as Record<string, unknown>) ?? {});
+      if (creatures.length) this.client.send('PLAYER_INTERACT', { target: pick(this.random, creatures), kind: this.random() < 0.5 ? 'look' : 'attack' });
+    } else if (r < 0.86) {
+      this.stats.events++;
+      this.stats.requests++;
+      const t0 = performance.now();
+      const scope = this.random() < 0.5 ? 'remote' : 'broadcast';
+      await this.client.trigger({ id: randomUUID(), name: scope === 'remote' ? 'server.time' : 'party.wave', scope, data: { from: this.opts.account } });
+      this.stats.latencyMs.push(performance.now() - t0);
+    } else if (r < 0.96) {
+      this.stats.uiEdits++;
+      const sync = this.sync;
+      if (!sync) return;
+      if (this.random() < 0.5) sync.replica.set('/ui/notifications', []);
+      else sync.replica.set(`/ui/windows/${pick(this.random, ['inventory', 'skills', 'battle', 'vip'])}`, { open: this.random() < 0.5, x: Math.floor(this.random() * 800), y: Math.floor(this.random() * 600) });
+    } else {
+      this.stats.requests++;
+      const t0 = performance.now();
+      await this.client.request(MessageType.HEARTBEAT, { t: Date.now() });
+      this.stats.latencyMs.push(performance.now() - t0);
+    }
+  }
+
+  stop(logout = false): Promise<void> | void {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.sync?.dispose();
+    if (logout && this.client.connection?.isOpen) return this.client.logout().catch(() => {});
+    this.client.close('bot stopped');
+  }
+}
+
+export interface FleetOptions extends Omit<BotOptions, 'account' | 'password' | 'seed'> {
+  readonly count: number;
+  /** Accounts bot1…botN (password = account name) unless given. */
+  readonly accounts?: readonly { account: string; password: string }[];
+  readonly seed?: number;
+  /** Bots logging in at once (logins are scrypt-bound on the server). */
+  readonly loginConcurrency?: number;
+}
+
+export class BotFleet {
+  readonly bots: Bot[] = [];
+
+  static async start(opts: FleetOptions): Promise<BotFleet> {
+    const fleet = new BotFleet();
+    const accounts = opts.accounts ?? Array.from({ length: opts.count }, (_, i) => ({ account: `bot${i + 1}`, password: `bot${i + 1}` }));
+    const queue = accounts.slice(0, opts.count).map((a, i) => new Bot({ ...opts, ...a, seed: (opts.seed ?? 1) * 1000 + i }));
+    fleet.bots.push(...queue);
+    const concurrency = opts.loginConcurrency ?? 16;
+    let next = 0;
+    const failures: Error[] = [];
+    await Promise.all(
+      Array.from({ length: Math.min(concurrency, queue.length) }, async () => {
+        while (next < queue.length) {
+          const bot = queue[next++]!;
+          try {
+            await bot.start();
+          } catch (e) {
+            failures.push(e as Error);
+          }
+        }
+      }),
+    );
+    if (failures.length === queue.length && queue.length > 0) throw new Error(`no bot could log in: ${failures[0]!.message}`);
+    return fleet;
+  }
+
+  get connected(): number {
+    return this.bots.filter((b) => b.client.connection?.isOpen).length;
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.bots.map((b) => b.stop()));
+  }
+}

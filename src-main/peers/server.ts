@@ -1,0 +1,246 @@
+/**
+ * The Canary-side reference server: the UP/2.0 server library with every
+ * module attached — state sync over the demo world, events, resources,
+ * scripts — and the game rules of the world behind PLAYER_* messages.
+ * `otbridge server` runs it; the console's demo and the tests start it
+ * in-process.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { isIP } from 'node:net';
+import { MessageType, Priority, type BodyOf, type ResponseOf } from '../../src-shared/protocol';
+import { diff, type JsonObject, type JsonValue } from '../../src-shared/sync';
+import { AccountStore } from '../net/auth/accounts';
+import { DEFAULT_SCRYPT, type ScryptParams } from '../net/auth/passwords';
+import { TokenService } from '../net/auth/tokens';
+import { fingerprint, generateKeyPair, type KeyPair } from '../net/keys';
+import { UpServer, type UpServerOptions } from '../net/server/server';
+import type { ServerSession } from '../net/server/session';
+import { ResourceStore, attachResources } from '../net/server/modules/resources';
+import { SyncModule } from '../net/server/modules/sync';
+import { attachScripts } from '../net/server/modules/scripts';
+import { createScriptRunner, type ScriptRunner } from '../scripting';
+import { World, type WorldRules } from './world/world';
+import { writeDemoResources } from './demo-resources';
+import { loadOrCreateKeys } from './identity-file';
+import { attachEvents } from '../net/server/modules/events';
+
+export interface ReferenceServerOptions {
+  readonly host?: string;
+  readonly port?: number;
+  /** Key file (created when missing); without it, fresh keys for this run only. */
+  readonly keyFile?: string;
+  readonly keys?: { identity: KeyPair; tokenKey: KeyPair };
+  /** Accounts file to load ({"accounts":[{name, passwordHash, scope}]}). */
+  readonly accountsFile?: string;
+  /** The demo accounts demo/demo and admin/admin: on by default on loopback only. */
+  readonly demoAccounts?: boolean;
+  /** Allow demo accounts on a non-loopback address (you were warned). */
+  readonly demoAccountsAnywhere?: boolean;
+  readonly resourcesDir?: string;
+  readonly world?: Partial<WorldRules>;
+  readonly issuer?: string;
+  readonly scrypt?: ScryptParams;
+  readonly scripts?: boolean;
+  readonly server?: Partial<Omit<UpServerOptions, 'identity' | 'tokens' | 'accounts'>>;
+  /** Extra accounts for bots: bot1…botN with password = name. */
+  readonly botAccounts?: number;
+  readonly log?: (line: string, fields?: Record<string, unknown>) => void;
+}
+
+export const isLoopback = (host: string): boolean => host === 'localhost' || host === '::1' || (isIP(host) === 4 && host.startsWith('127.'));
+
+export class ReferenceServer {
+  readonly server: UpServer;
+  readonly world: World;
+  readonly sync: SyncModule;
+  readonly accounts: AccountStore;
+  readonly tokens: TokenService;
+  readonly identity: KeyPair;
+  readonly runner: ScriptRunner | null;
+  private readonly dirty = new Set<string>();
+  private readonly critical = new Set<string>();
+  private worldTimer: NodeJS.Timeout | null = null;
+  private ownResources: string | null = null;
+  private readonly resources: ResourceStore;
+  private detachResources: (() => void) | null = null;
+  private readonly log: NonNullable<ReferenceServerOptions['log']>;
+
+  private constructor(
+    readonly opts: ReferenceServerOptions,
+    keys: { identity: KeyPair; tokenKey: KeyPair },
+    accounts: AccountStore,
+  ) {
+    this.log = opts.log ?? (() => {});
+    this.identity = keys.identity;
+    this.accounts = accounts;
+    this.tokens = new TokenService({ issuer: opts.issuer ?? 'otbridge-reference', signingKey: keys.tokenKey.privateKey });
+    this.server = new UpServer({ identity: keys.identity, tokens: this.tokens, accounts, ...opts.server });
+    this.world = new World(opts.world);
+    let dir = opts.resourcesDir;
+    if (!dir) {
+      dir = mkdtempSync(join(tmpdir(), 'otbridge-resources-'));
+      this.ownResources = dir;
+      writeDemoResources(dir, this.world.map);
+    }
+    this.resources = new ResourceStore(dir);
+    this.sync = new SyncModule(this.server, {
+      initialState: (s) => this.initialState(s),
+      beforeTick: () => this.refresh(),
+    });
+    this.runner = opts.scripts === false ? null : createScriptRunner();
+    this.wire();
+  }
+
+  static async create(opts: ReferenceServerOptions = {}): Promise<ReferenceServer> {
+    const host = opts.host ?? '127.0.0.1';
+    const keys = opts.keys ?? (opts.keyFile ? loadOrCreateKeys(opts.keyFile) : { identity: generateKeyPair('ed25519'), tokenKey: generateKeyPair('ed25519') });
+    const accounts = new AccountStore(opts.scrypt ?? DEFAULT_SCRYPT);
+    const wantDemo = opts.demoAccounts ?? true;
+    if (wantDemo && !isLoopback(host) && !opts.demoAccountsAnywhere) {
+      throw new Error(
+        `refusing to start on ${host} with the demo accounts (demo/demo, admin/admin): anyone could log in as admin. ` +
+          'Listen on 127.0.0.1, turn them off (--no-demo-accounts), or pass --demo-accounts-anywhere if you really mean it.',
+      );
+    }
+    if (wantDemo) {
+      await accounts.addWithPassword('demo', 'demo', ['player'], { demo: true });
+      await accounts.addWithPassword('admin', 'admin', ['player', 'admin'], { demo: true });
+      await accounts.addWithPassword('qa', 'qa', ['player', 'qa'], { demo: true });
+    }
+    for (let i = 1; i <= (opts.botAccounts ?? 0); i++) await accounts.addWithPassword(`bot${i}`, `bot${i}`, ['player'], { playerId: `bot-${i}`, demo: true });
+    if (opts.accountsFile) accounts.loadFile(opts.accountsFile);
+    if (accounts.size === 0) throw new Error('no accounts: give an accounts file (--accounts) or keep the demo accounts');
+    return new ReferenceServer(opts, keys, accounts);
+  }
+
+  get fingerprint(): string {
+    return fingerprint(this.identity.publicRaw);
+  }
+
+  async listen(): Promise<{ host: string; port: number }> {
+    const addr = await this.server.listen(this.opts.port ?? 7180, this.opts.host ?? '127.0.0.1');
+    this.detachResources = attachResources(this.server, this.resources);
+    this.worldTimer = setInterval(() => this.world.tick(), 100);
+    this.worldTimer.unref();
+    this.log('listening', { host: addr.address, port: addr.port, identity: this.fingerprint });
+    return { host: addr.address, port: addr.port };
+  }
+
+  private initialState(s: ServerSession): JsonObject {
+    this.world.addPlayer(s.playerId, s.account.name);
+    return {
+      player: this.world.playerState(s.playerId) as JsonObject,
+      world: this.world.viewOf(s.playerId) as unknown as JsonObject,
+      ui: { windows: {}, widgets: {}, notifications: [] },
+    };
+  }
+
+  private sessionOfPlayer(playerId: string): ServerSession | undefined {
+    return this.server.sessionOfPlayer(playerId);
+  }
+
+  private wire(): void {
+    const { server, world } = this;
+    server.on('sessionEnd', (s, reason) => {
+      world.removePlayer(s.playerId);
+      this.log('session ended', { session: s.id, account: s.account.name, reason });
+    });
+    server.on('sessionStart', (s) => this.log('session started', { session: s.id, account: s.account.name }));
+    world.on('change', (c) => {
+      if (c.kind === 'global') for (const id of world.playerIds()) this.dirty.add(id);
+      else if (c.kind === 'player') {
+        this.dirty.add(c.id);
+        if (c.critical) this.critical.add(c.id);
+      } else for (const p of c.points) for (const id of world.playersSeeing(p)) this.dirty.add(id);
+    });
+    world.on('event', (e) => {
+      const body = { id: crypto.randomUUID(), name: e.name, source: 'server', data: e.data as JsonValue, ts: Date.now() } satisfies BodyOf<'EVENT_BROADCAST'>;
+      if (e.to) this.sessionOfPlayer(e.to)?.push(MessageType.EVENT_BROADCAST, body, Priority.NORMAL);
+      else if (e.near) for (const id of world.playersSeeing(e.near)) this.sessionOfPlayer(id)?.push(MessageType.EVENT_BROADCAST, body, Priority.NORMAL);
+    });
+    server.handle('PLAYER_MOVE', (ctx) => {
+      const body = ctx.frame.body as BodyOf<'PLAYER_MOVE'>;
+      const r = world.movePlayer(ctx.session.playerId, 'direction' in body ? { direction: body.direction } : { to: body.to });
+      // A refused move is no protocol error: the player simply does not move (the state says where it is).
+      if (!r.ok) this.dirty.add(ctx.session.playerId);
+    });
+    server.handle('PLAYER_ACTION', (ctx) => {
+      const body = ctx.frame.body as BodyOf<'PLAYER_ACTION'>;
+      const problem = world.action(ctx.session.playerId, body.action, body.args ?? {});
+      if (problem) this.notify(ctx.session, problem);
+    });
+    server.handle('PLAYER_INTERACT', (ctx) => {
+      const body = ctx.frame.body as BodyOf<'PLAYER_INTERACT'>;
+      const problem = world.interact(ctx.session.playerId, body.target, body.kind);
+      if (problem) this.notify(ctx.session, problem);
+    });
+    attachEvents(this.server, {
+      remote: {
+        'server.time': () => ({ time: this.world.time, weather: this.world.weather }),
+        'player.whoami': (s) => ({ playerId: s.playerId, account: s.account.name, scope: [...s.scope] }),
+        'dice.roll': (_s, data) => {
+          const sides = typeof (data as { sides?: unknown })?.sides === 'number' ? Math.max(2, Math.min(1000, (data as { sides: number }).sides)) : 6;
+          return { sides, value: 1 + Math.floor(Math.random() * sides) };
+        },
+      },
+    });
+    if (this.runner) {
+      const runner = this.runner;
+      attachScripts(this.server, {
+        runner,
+        world: () => this.world.snapshot(),
+        onRun: (s, source, outcome) => this.log('script', { session: s.id, account: s.account.name, chars: source.length, ok: !('kind' in outcome) }),
+      });
+    }
+  }
+
+  /**
+   * A notice for one player: an event, and the last few in its ui
+   * notifications. `ui` is the client's part; the server writing into it
+   * while the client edits it too is exactly the conflict sync resolves
+   * (CLIENT_WINS on ui by default).
+   */
+  private notify(session: ServerSession, text: string): void {
+    const body: BodyOf<'EVENT_BROADCAST'> = { id: crypto.randomUUID(), name: 'notice', source: 'server', data: { text }, ts: Date.now() };
+    session.push(MessageType.EVENT_BROADCAST, body, Priority.LOW);
+    const sync = this.sync.of(session);
+    if (!sync) return;
+    const ui = sync.state.ui as { notifications?: unknown } | undefined;
+    const list = Array.isArray(ui?.notifications) ? (ui.notifications as JsonValue[]) : [];
+    sync.set('/ui/notifications', [...list.slice(-4), { text, at: Date.now() }], Priority.LOW);
+  }
+
+  /** Before each sync tick: recompute the views of the players something changed for, and push the differences. */
+  private refresh(): void {
+    if (this.dirty.size === 0) return;
+    for (const playerId of this.dirty) {
+      const session = this.sessionOfPlayer(playerId);
+      const sync = session && this.sync.of(session);
+      if (!sync) continue;
+      const current = sync.state;
+      const player = this.world.playerState(playerId);
+      if (player) {
+        const ops = diff((current.player ?? {}) as JsonValue, player as JsonValue, '/player');
+        if (ops.length) sync.push(ops, this.critical.has(playerId) ? Priority.CRITICAL : Priority.HIGH);
+      }
+      const view = this.world.viewOf(playerId) as unknown as JsonValue;
+      const ops = diff((current.world ?? {}) as JsonValue, view, '/world');
+      if (ops.length) sync.push(ops, Priority.NORMAL);
+    }
+    this.dirty.clear();
+    this.critical.clear();
+  }
+
+  async close(): Promise<void> {
+    if (this.worldTimer) clearInterval(this.worldTimer);
+    this.detachResources?.();
+    this.sync.dispose();
+    await this.server.close();
+    await this.runner?.close();
+    if (this.ownResources) rmSync(this.ownResources, { recursive: true, force: true });
+  }
+}
+
+export type { ResponseOf };
