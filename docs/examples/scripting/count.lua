@@ -1,0 +1,2 @@
+-- How many creatures are there?
+return #world.creatures
