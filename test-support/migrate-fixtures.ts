@@ -96,7 +96,7 @@ export function makeTfsFixture(opts: { players?: number; seed?: number; now?: nu
       direction: int(0, 3),
       maglevel: int(0, 100), mana: int(0, 5000), manamax: 5000, manaspent: BigInt(int(0, 1e9)), soul: 100, town_id: int(1, 5),
       posx: int(1000, 1100), posy: int(1000, 1100), posz: 7,
-      conditions: id % 4 === 0 ? null : id === 2 ? bytes(100_000) : bytes(int(0, 40)),
+      conditions: id % 4 === 0 ? null : id === 2 ? bytes(65_535) : bytes(int(0, 40)),
       cap: 400 + id,
       sex: id % 2,
       lastlogin: now - int(0, 1e6),

@@ -11,8 +11,10 @@
  * - `ON DUPLICATE KEY UPDATE` fires on any unique key, not just the one we
  *   upsert by: a source player whose *name* matches a different target
  *   player would quietly overwrite that player. The update therefore first
- *   sets the key column to NULL unless the keys match, which strict mode
- *   turns into an error for that one row, reported as a reject.
+ *   sets the key column to 1/0 unless the keys match, which strict mode
+ *   (with ERROR_FOR_DIVISION_BY_ZERO) turns into an error for that one row,
+ *   reported as a reject. (NULL does not do: on an AUTO_INCREMENT key
+ *   MariaDB quietly stores 0 instead.)
  */
 import mysql from 'mysql2';
 import { type Connection as PromiseConnection } from 'mysql2/promise';
@@ -121,7 +123,7 @@ export class MysqlDatabase implements Source, Target {
       this.conn = connect(this.url);
       const p = this.conn.promise();
       try {
-        await p.query("SET SESSION sql_mode = 'STRICT_ALL_TABLES,NO_ENGINE_SUBSTITUTION,NO_AUTO_VALUE_ON_ZERO'");
+        await p.query("SET SESSION sql_mode = 'STRICT_ALL_TABLES,NO_ENGINE_SUBSTITUTION,NO_AUTO_VALUE_ON_ZERO,ERROR_FOR_DIVISION_BY_ZERO'");
       } catch (e) {
         this.conn.destroy();
         this.conn = undefined;
@@ -272,7 +274,7 @@ export class MysqlDatabase implements Source, Target {
     let sql = `INSERT INTO ${qi(b.table)} (${b.columns.map(qi).join(',')}) VALUES ${values}`;
     if (b.mode === 'upsert') {
       const same = b.key.map((k) => `${qi(k)} <=> VALUES(${qi(k)})`).join(' AND ');
-      const guard = `${qi(b.key[0]!)} = IF(${same}, ${qi(b.key[0]!)}, NULL)`;
+      const guard = `${qi(b.key[0]!)} = IF(${same}, ${qi(b.key[0]!)}, 1/0)`;
       const rest = b.columns.filter((c) => !b.key.includes(c)).map((c) => `${qi(c)} = VALUES(${qi(c)})`);
       sql += ` ON DUPLICATE KEY UPDATE ${[guard, ...rest].join(', ')}`;
     }
@@ -343,12 +345,13 @@ function isRowError(e: unknown): boolean {
   return typeof errno === 'number' && ROW_ERRNOS.has(errno);
 }
 // 1048 bad null, 1062 duplicate, 1264 out of range, 1265 truncated, 1292 bad value, 1366 bad string value,
-// 1406 too long, 1216/1452 no parent row, 1451/1217 has child rows, 1136 column count, 3819 check failed, 1301 packet, 1153 packet too large.
-const ROW_ERRNOS = new Set([1048, 1062, 1264, 1265, 1292, 1366, 1406, 1216, 1452, 1451, 1217, 1136, 3819, 1153, 1301, 4025]);
+// 1406 too long, 1216/1452 no parent row, 1451/1217 has child rows, 1136 column count, 3819/4025 check failed, 1301 packet,
+// 1153 packet too large, 1365 division by zero (the upsert's key guard).
+const ROW_ERRNOS = new Set([1048, 1062, 1264, 1265, 1292, 1366, 1406, 1216, 1452, 1451, 1217, 1136, 3819, 1153, 1301, 4025, 1365]);
 
 function explain(e: unknown, b: WriteBatch): string {
   const msg = (e as Error).message;
-  if ((e as { errno?: number }).errno === 1048 && b.mode === 'upsert' && msg.includes(`'${b.key[0]}'`))
-    return `the target already holds a different row with the same value in another unique column (a name?) — ${msg}`;
+  if ((e as { errno?: number }).errno === 1365 && b.mode === 'upsert')
+    return `the target already holds a different row (another ${b.key.join(', ')}) with the same value in another unique column, such as a name`;
   return msg;
 }
