@@ -19,5 +19,6 @@ export * from './conflicts';
 export * from './messages';
 export * from './game-state';
 export * from './history';
+export * from './timeline';
 export * from './server-session';
 export * from './client-replica';

@@ -64,6 +64,16 @@ export function decide(strategy: Strategy, client: PatchOp, server: PatchOp): De
   }
 }
 
+/** What each strategy would decide for one pair of ops (the proxy's view of a conflict it saw on the wire). */
+export function decideAll(client: PatchOp, server: PatchOp): Record<Strategy, Decision> {
+  return {
+    LAST_WRITE_WINS: decide('LAST_WRITE_WINS', client, server),
+    CLIENT_WINS: decide('CLIENT_WINS', client, server),
+    SERVER_WINS: decide('SERVER_WINS', client, server),
+    MERGE: decide('MERGE', client, server),
+  };
+}
+
 /** Greater stamp wins; stamps never tie between two peers (their nodes differ). */
 function lastWriteWins(client: PatchOp, server: PatchOp): Decision {
   return newer(client.ts, server.ts) ? { winner: 'client', client: after(client, server) } : { winner: 'server', client: null };
