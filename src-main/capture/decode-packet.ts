@@ -116,6 +116,11 @@ function readPacketOptions(block: RawBlock, at: number, wantComment: boolean): P
   return problem ?? o;
 }
 
+/** Timestamp units → ms since the epoch, with one rounding (µs: ts / 1000, as the writer computed ts = ms × 1000). */
+export function tsToMs(ts: number, unitsPerSecond: number): number {
+  return unitsPerSecond % 1000 === 0 ? ts / (unitsPerSecond / 1000) : (ts * 1000) / unitsPerSecond;
+}
+
 const dirOf = (epbDir: number | undefined, p2p: number | undefined): Dir =>
   epbDir === EpbDirection.OUTBOUND ? 's2c' : epbDir === EpbDirection.INBOUND ? 'c2s' : p2p === P2P_DIR_RECV ? 'c2s' : p2p === undefined ? 'c2s' : 's2c';
 
@@ -141,7 +146,7 @@ export function decodeRecordBlock(block: RawBlock, ctx: PartContext): CapturedRe
   const opts = readPacketOptions(block, epb.optionsAt, true);
   if (typeof opts === 'string') return opts;
   const pdu = data.slice(exp.pduAt);
-  const time = (epb.timestamp / idb.unitsPerSecond) * 1000;
+  const time = tsToMs(epb.timestamp, idb.unitsPerSecond);
   const where = { part: ctx.part, offset: block.offset, ...(exp.header.src ? { src: exp.header.src } : {}), ...(exp.header.dst ? { dst: exp.header.dst } : {}) };
   const dir = dirOf(opts.epbDir, exp.header.p2pDir);
   if (opts.summary) {
@@ -271,7 +276,7 @@ export function indexEntryOf(block: RawBlock, ctx: PartContext): IndexEntry | nu
   const p2p = epbP2p(opts.epbDir, data);
   return {
     id: opts.packetId,
-    time: (epb.timestamp / idb.unitsPerSecond) * 1000,
+    time: tsToMs(epb.timestamp, idb.unitsPerSecond),
     part: ctx.part,
     offset: block.offset,
     session: (s[4]! | (s[5]! << 8) | (s[6]! << 16) | (s[7]! << 24)) >>> 0,

@@ -47,6 +47,7 @@ export interface SessionMeta {
 /** Keys whose values are secrets by name. */
 const SECRET_KEY = /(pass(word|phrase)?|secret|token|private|priv_?key|cookie|authori[sz]ation|signature|^key$|^okm$|^shared$)/i;
 const JWT = /^eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
+const JWT_INSIDE = /eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g;
 
 const LIMITS = { depth: 8, keys: 256, string: 4096, array: 256 } as const;
 
@@ -83,7 +84,12 @@ export function sanitizeSessionMeta(meta: SessionMeta): SessionMeta {
         redacted.push(path);
         return { jwtClaims: clean(c, `${path}.claims`, depth + 1) };
       }
-      return v.length > LIMITS.string ? `${v.slice(0, LIMITS.string - 1)}…` : v;
+      // A token inside free text (an error message quoting it) goes too.
+      const text = v.replace(JWT_INSIDE, () => {
+        redacted.push(path);
+        return '[jwt removed]';
+      });
+      return text.length > LIMITS.string ? `${text.slice(0, LIMITS.string - 1)}…` : text;
     }
     if (typeof v === 'number') return Number.isFinite(v) ? v : null;
     if (typeof v === 'boolean' || v === null) return v;
