@@ -33,10 +33,12 @@ const USAGE = `otbridge capture <info|export|tail|import|reindex> <file> [option
       body does not reproduce them, unless --bytes all. Writes to stdout
       without -o.
 
-  tail <file> [-f|--follow] [-n N] [--session N] [--json] [--body CHARS]
+  tail <file> [-f|--follow] [-n N] [--session N] [--json] [--body CHARS] [--poll MS]
       One line per message, like tcpdump. -n N starts with the last N
       messages; --follow keeps printing new ones as the capture grows
-      (across rotated parts) until Ctrl-C. --json prints export lines.
+      (across rotated parts, looking every --poll ms, default 250) until
+      Ctrl-C. --json prints export lines; --body sets how much of each
+      body is shown (default 80 characters, 0 for none).
 
   import <file.ndjson> -o <out.pcapng> [--overwrite]
       Turns an NDJSON export back into a pcapng capture.
