@@ -31,3 +31,28 @@ test('the web shell refuses a WebSocket without the token', async ({ page }) => 
   );
   expect(refused).toBe(true);
 });
+
+test('the theme switches between dark and light and is remembered', async ({ page }) => {
+  await page.goto(url());
+  const html = page.locator('html');
+  const first = await html.getAttribute('data-theme');
+  expect(first === 'dark' || first === 'light').toBe(true);
+  await page.getByTestId('theme-toggle').click();
+  const second = first === 'dark' ? 'light' : 'dark';
+  await expect(html).toHaveAttribute('data-theme', second);
+  await page.reload();
+  await expect(html).toHaveAttribute('data-theme', second);
+  await page.screenshot({ path: `test-results/e2e/screens/theme-${second}.png` });
+});
+
+test('Alt+number switches views and the URL hash follows', async ({ page }) => {
+  await page.goto(url());
+  await expect(page.getByTestId('connection')).toHaveText('open');
+  await page.keyboard.press('Alt+1');
+  await expect(page.getByTestId('view-sessions')).toBeVisible();
+  expect(new URL(page.url()).hash).toBe('#sessions');
+  await page.keyboard.press('Alt+6');
+  await expect(page.getByTestId('view-faults')).toBeVisible();
+  await page.keyboard.press('/');
+  await expect(page.getByTestId('filter-input')).toBeFocused();
+});

@@ -1,11 +1,14 @@
 /** Metrics: gauges against the targets, and time series for rate, bytes and latency percentiles. */
+import { lazy, Suspense } from 'react';
 import { gaugeLevel, TARGETS, type TrafficStats } from '../../src-shared/metrics';
 import { Gauge } from '../components/Gauge';
 import { EmptyState } from '../components/EmptyState';
 import { formatBytes, formatMs, formatPercent, formatRate } from '../format';
 import { useStore } from '../store';
 import { useClient } from '../client/context';
-import { MetricsCharts } from './MetricsCharts';
+
+// recharts is most of the bundle: load it when the Metrics view is first opened, not at start.
+const MetricsCharts = lazy(() => import('./MetricsCharts').then((m) => ({ default: m.MetricsCharts })));
 
 export function MetricsView() {
   const client = useClient();
@@ -76,7 +79,9 @@ export function MetricsView() {
           <p className="muted">
             {stats.messages.toLocaleString()} messages, {formatBytes(stats.bytes)}, {stats.errors.toLocaleString()} errors; latency p50 {formatMs(stats.latency.p50)}, p95 {formatMs(stats.latency.p95)}, max {formatMs(stats.latency.max)}.
           </p>
-          <MetricsCharts scope={scope} />
+          <Suspense fallback={<p className="muted">Loading charts…</p>}>
+            <MetricsCharts scope={scope} />
+          </Suspense>
         </>
       )}
     </section>

@@ -1,0 +1,28 @@
+/** Shared steps of the browser specs: open a view through the real web shell, save its screenshot. */
+import { expect, type Page } from '@playwright/test';
+
+export const consoleUrl = (): string => {
+  const u = process.env.OTBRIDGE_URL;
+  if (!u) throw new Error('OTBRIDGE_URL is not set: the browser tests run through playwright.config.ts');
+  return u;
+};
+
+/** Demo traffic needs a few seconds after the shell starts; conflicts need the bots to collide. */
+export const TRAFFIC_TIMEOUT = 20_000;
+export const CONFLICT_TIMEOUT = 50_000;
+
+export async function openView(page: Page, view: string): Promise<void> {
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await page.goto(`${consoleUrl()}#${view}`);
+  await expect(page.getByTestId('connection')).toHaveText('open');
+  await expect(page.getByTestId(`view-${view}`)).toBeVisible();
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: `test-results/e2e/screens/${name}.png` });
+}
+
+/** The message ids of the Traffic rows drawn now. */
+export async function visibleRowIds(page: Page): Promise<number[]> {
+  return page.getByTestId('traffic-table-row').evaluateAll((rows) => rows.map((r) => Number(r.getAttribute('data-key'))));
+}
