@@ -55,6 +55,12 @@ describe('spec vectors: encode', () => {
     });
   }
 
+  it('lz4Js reproduces the LZ4 block of the decode-only compressed GAME_STATE_SYNC vector too', () => {
+    const v = vectors.decode.find((d) => d.key === null)!;
+    const block = fromHex(v.frame).subarray(18 + 4);
+    expect(toHex(lz4Js.compress(new TextEncoder().encode(v.body)))).toBe(toHex(block));
+  });
+
   it('the RESOURCE_RESPONSE vector is compressed, whatever its note says', () => {
     // The vector's note says "sent without COMPRESSED", but its frame has flags 0x15
     // (COMPRESSED set) and 4 + len(lz4) = 764 < 1743 body bytes, so spec §3 requires compression.

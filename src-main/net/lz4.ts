@@ -3,6 +3,10 @@
  * for Node and every Electron version). lz4-napi frames its blocks with a
  * little-endian u32 size prefix that UP/2.0 does not use, so it is stripped
  * on the way out and added on the way in.
+ *
+ * Not the default compressor: lz4-napi 2.10's compressSync leaks native
+ * memory (antoniomuso/lz4-napi#678; measured in ports.ts). Kept for
+ * interoperability tests and comparison.
  */
 import { createRequire } from 'node:module';
 import type { BlockCompressor } from '../../src-shared/protocol';

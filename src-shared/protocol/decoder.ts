@@ -138,7 +138,8 @@ export class FrameDecoder {
     try {
       const wire = raw.wire;
       const ctx: OpenContext = this.openCtx;
-      const opened = decryptPayload(h, wire.subarray(0, HEADER_SIZE), wire.subarray(HEADER_SIZE), ctx);
+      const payload = wire.subarray(HEADER_SIZE);
+      const opened = h.flags & Flag.ENCRYPTED ? decryptPayload(h, wire.subarray(0, HEADER_SIZE), payload, ctx) : payload;
       def = messageByCode(h.type);
       if (!def) return new ProtocolError('UNKNOWN_TYPE', `type 0x${h.type.toString(16).padStart(2, '0')} is not in the catalogue`, infoOf(h));
       bodyBytes = decompressPayload(h, opened, ctx);

@@ -5,7 +5,7 @@
 import { COMPRESS_THRESHOLD, DEFAULT_MAX_PAYLOAD, HEADER_SIZE, type Direction, type Priority } from './constants';
 import { ProtocolError } from './errors';
 import { makeFlags } from './header';
-import { buildFrame } from './payload';
+import { buildFrame, type SealContext } from './payload';
 import { utf8Encode } from './bytes';
 import { utf8EncodeScratch } from './alloc';
 import type { Aead, BlockCompressor } from './ports';
@@ -36,6 +36,8 @@ export interface EncoderOptions {
 export class FrameEncoder {
   private readonly opts: EncoderOptions;
   private key: Uint8Array | null;
+  /** Built once per key, not once per frame. */
+  private seal: SealContext | null = null;
 
   constructor(options: Readonly<Partial<EncoderOptions>> = {}) {
     this.opts = {
@@ -46,13 +48,14 @@ export class FrameEncoder {
       compressThreshold: options.compressThreshold ?? COMPRESS_THRESHOLD,
       maxPayload: options.maxPayload ?? DEFAULT_MAX_PAYLOAD,
     };
-    this.key = this.opts.key;
-    if (this.key && !this.opts.aead) throw new TypeError('FrameEncoder: a key needs an Aead implementation');
+    this.key = null;
+    this.setKey(this.opts.key);
   }
 
   setKey(key: Uint8Array | null): void {
     if (key && !this.opts.aead) throw new TypeError('FrameEncoder: a key needs an Aead implementation');
     this.key = key;
+    this.seal = key ? { aead: this.opts.aead!, key, direction: this.opts.direction } : null;
   }
 
   get encrypting(): boolean {
@@ -69,8 +72,8 @@ export class FrameEncoder {
     checkU(spec.seq, 0xffffffff, 'seq');
     if (spec.ref !== undefined) checkU(spec.ref, 0xffffffff, 'ref');
     const body = spec.body instanceof Uint8Array ? spec.body : utf8EncodeScratch(typeof spec.body === 'string' ? spec.body : JSON.stringify(spec.body));
-    const flags = makeFlags({ response: spec.response, priority: spec.priority ?? 2 });
-    const seal = this.key ? { aead: this.opts.aead!, key: this.key, direction: this.opts.direction } : null;
+    const flags = makeFlags(spec);
+    const seal = this.seal;
     const frame = buildFrame(spec.type, flags, spec.seq, spec.ref ?? 0, body, this.opts.compressor, seal, this.opts.compressThreshold);
     const payloadLength = frame.length - HEADER_SIZE;
     if (payloadLength > this.opts.maxPayload) {

@@ -5,8 +5,9 @@
  * acceleration 1). That is what produced the spec's vectors: with it our
  * compressed frames are byte-identical to theirs (test: protocol vectors).
  *
- * The console's main process uses lz4-napi (see src-main/net/lz4.ts) where
- * it measures faster; this one runs anywhere src-shared runs.
+ * It is also the main process's default (src-main/net/ports.ts says why,
+ * with measurements): lz4-napi leaks on compress and is not faster on
+ * UP/2.0-sized bodies.
  */
 import type { BlockCompressor } from './ports';
 
@@ -43,39 +44,52 @@ function hash5(src: Uint8Array, p: number): number {
   return top >>> (32 - HASH_LOG);
 }
 
-/** Compresses `src` into one LZ4 block. */
+/**
+ * Writes the final literals-only sequence and returns the block. A separate
+ * function, not a closure: a closure that assigns `op` would make V8 keep
+ * `op` and `anchor` in a heap context, turning every access in the hot loop
+ * into a memory load/store (measured: the compressor ran ~2× slower).
+ */
+function finish(src: Uint8Array, out: Uint8Array, op: number, anchor: number): Uint8Array {
+  const n = src.length;
+  const lastRun = n - anchor;
+  if (lastRun >= 15) {
+    out[op++] = 15 << 4;
+    let acc = lastRun - 15;
+    for (; acc >= 255; acc -= 255) out[op++] = 255;
+    out[op++] = acc;
+  } else {
+    out[op++] = lastRun << 4;
+  }
+  const result = new Uint8Array(op + lastRun);
+  result.set(out.subarray(0, op), 0);
+  result.set(src.subarray(anchor, n), op);
+  return result;
+}
+
+// One table and one work buffer for every call (the codec is synchronous): no 16 KiB
+// allocation per block. The table is cleared per call, as liblz4 starts from a zeroed one.
+const table = new Uint32Array(1 << HASH_LOG);
+let work = new Uint8Array(0);
+
+/** Compresses `src` into one LZ4 block (a new array of exactly its size). */
 export function lz4CompressBlock(src: Uint8Array): Uint8Array {
   const n = src.length;
-  const out = new Uint8Array(lz4CompressBound(n));
+  const bound = lz4CompressBound(n);
+  if (work.length < bound) work = new Uint8Array(Math.max(bound, 2 * work.length));
+  const out = work;
   let op = 0;
   let anchor = 0;
 
-  const emitLastLiterals = (): Uint8Array => {
-    const lastRun = n - anchor;
-    if (lastRun >= 15) {
-      out[op++] = 15 << 4;
-      let acc = lastRun - 15;
-      for (; acc >= 255; acc -= 255) out[op++] = 255;
-      out[op++] = acc;
-    } else {
-      out[op++] = lastRun << 4;
-    }
-    out.set(src.subarray(anchor, n), op);
-    op += lastRun;
-    return out.slice(0, op);
-  };
+  if (n < MIN_LENGTH) return finish(src, out, op, anchor);
 
-  if (n < MIN_LENGTH) return emitLastLiterals();
-
-  const table = new Uint32Array(1 << HASH_LOG);
-  const hash = (p: number): number => hash5(src, p);
-
+  table.fill(0);
   const mflimitPlusOne = n - MFLIMIT + 1;
   const matchLimit = n - LASTLITERALS;
   let ip = 0;
-  table[hash(ip)] = ip;
+  table[hash5(src, ip)] = ip;
   ip++;
-  let forwardH = hash(ip);
+  let forwardH = hash5(src, ip);
 
   for (;;) {
     let match = 0;
@@ -91,9 +105,9 @@ export function lz4CompressBlock(src: Uint8Array): Uint8Array {
         ip = forwardIp;
         forwardIp += step;
         step = searchMatchNb++ >> SKIP_TRIGGER;
-        if (forwardIp > mflimitPlusOne) return emitLastLiterals();
+        if (forwardIp > mflimitPlusOne) return finish(src, out, op, anchor);
         match = matchIndex;
-        forwardH = hash(forwardIp);
+        forwardH = hash5(src, forwardIp);
         table[h] = current;
         if (matchIndex + MAX_DISTANCE < current) continue;
         if (read32(src, match) === read32(src, ip)) break;
@@ -115,7 +129,7 @@ export function lz4CompressBlock(src: Uint8Array): Uint8Array {
     } else {
       out[token] = litLength << 4;
     }
-    out.set(src.subarray(anchor, ip), op);
+    for (let k = 0; k < litLength; k++) out[op + k] = src[anchor + k]!;
     op += litLength;
 
     for (;;) {
@@ -140,10 +154,10 @@ export function lz4CompressBlock(src: Uint8Array): Uint8Array {
         out[token]! += matchCode;
       }
       anchor = ip;
-      if (ip >= mflimitPlusOne) return emitLastLiterals();
+      if (ip >= mflimitPlusOne) return finish(src, out, op, anchor);
       // Fill the table with ip-2, then test the next position for an immediate match.
-      table[hash(ip - 2)] = ip - 2;
-      const h = hash(ip);
+      table[hash5(src, ip - 2)] = ip - 2;
+      const h = hash5(src, ip);
       const matchIndex = table[h]!;
       table[h] = ip;
       if (matchIndex + MAX_DISTANCE >= ip && read32(src, matchIndex) === read32(src, ip)) {
@@ -154,7 +168,7 @@ export function lz4CompressBlock(src: Uint8Array): Uint8Array {
       }
       break;
     }
-    forwardH = hash(++ip);
+    forwardH = hash5(src, ++ip);
   }
 }
 

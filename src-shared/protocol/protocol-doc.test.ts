@@ -5,6 +5,8 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { renderCatalogue, withCatalogue } from './catalogue-doc';
 import { ALL_MESSAGES } from './catalogue';
+// Type-only: brings the example into `npm run typecheck` (tsconfig.tooling) without running it here.
+import type * as _example from '../../docs/examples/up2-codec';
 
 const root = join(import.meta.dirname, '..', '..');
 const doc = readFileSync(join(root, 'docs', 'protocol.md'), 'utf8');
