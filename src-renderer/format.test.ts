@@ -36,13 +36,27 @@ describe('format', () => {
     expect(formatExpiry(10_000, 40_000)).toEqual({ text: 'expired 30s ago', expired: true });
   });
 
+  it('previews a huge value by its first entries, never touching the rest', () => {
+    const touched: number[] = [];
+    const big = Array.from({ length: 100_000 }, (_, i) => ({
+      get v() {
+        touched.push(i);
+        return i;
+      },
+    }));
+    expect(preview(big, 20)).toBe('[{"v":0},{"v":1},{"…');
+    expect(touched).toEqual([0, 1]);
+  });
+
   it('previews any value on one line, cut short', () => {
     expect(preview({ a: [1, 2] })).toBe('{"a":[1,2]}');
     expect(preview('x'.repeat(100), 10)).toBe('"xxxxxxxx…');
     expect(preview(undefined)).toBe('undefined');
     const cyclic: Record<string, unknown> = {};
     cyclic.self = cyclic;
-    expect(preview(cyclic)).toBe('[object Object]');
+    expect(preview(cyclic)).toBe('{"self":[circular]}');
+    expect(preview([1, 'a', null, true, { b: undefined }])).toBe('[1,"a",null,true,{"b":undefined}]');
+    expect(preview(12n)).toBe('12');
   });
 });
 

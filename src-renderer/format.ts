@@ -50,13 +50,40 @@ export function formatExpiry(expiresAt: number, now: number): { text: string; ex
   return left > 0 ? { text: `expires in ${formatSpan(left)}`, expired: false } : { text: `expired ${formatSpan(-left)} ago`, expired: true };
 }
 
-/** A JSON value on one line, cut to `max` characters. */
+/**
+ * A JSON-like value on one line, cut to `max` characters. It walks only as
+ * far as it prints (JSON.stringify would serialise a 100 000-key state
+ * first, values and all, for every collapsed node drawn).
+ */
 export function preview(value: unknown, max = 80): string {
-  let text: string;
-  try {
-    text = value === undefined ? 'undefined' : (JSON.stringify(value) ?? String(value));
-  } catch {
-    text = String(value);
-  }
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+  let out = '';
+  const seen = new Set<object>();
+  const add = (s: string): boolean => {
+    out += s;
+    return out.length <= max;
+  };
+  const walk = (v: unknown): boolean => {
+    if (v === undefined) return add('undefined');
+    if (typeof v === 'string') return add(JSON.stringify(v.length > max ? v.slice(0, max) : v));
+    if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return add(String(v));
+    if (v === null) return add('null');
+    if (typeof v !== 'object') return add(typeof v);
+    if (seen.has(v)) return add('[circular]');
+    seen.add(v);
+    if (Array.isArray(v)) {
+      if (!add('[')) return false;
+      for (let i = 0; i < v.length; i++) if ((i > 0 && !add(',')) || !walk(v[i])) return false;
+      return add(']');
+    }
+    if (!add('{')) return false;
+    // Object.keys, not for…in: for…in over a dictionary-mode object of 200 000 keys is ~100× slower.
+    const keys = Object.keys(v);
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i]!;
+      if ((i > 0 && !add(',')) || !add(`${JSON.stringify(k)}:`) || !walk((v as Record<string, unknown>)[k])) return false;
+    }
+    return add('}');
+  };
+  walk(value);
+  return out.length > max ? `${out.slice(0, max - 1)}…` : out;
 }

@@ -4,7 +4,7 @@
  * a state of 100 000 entries opens as fast as one of ten (the freeze Redux
  * DevTools has on large states comes from rendering it all up front).
  */
-import { useState, type ReactNode } from 'react';
+import { useMemo, useState, type ReactNode } from 'react';
 import { preview } from '../format';
 
 /** Entries shown per step for a large object or array. */
@@ -37,6 +37,11 @@ function JsonNode({ name, value, depth, openDepth, path }: NodeProps) {
   const container = value !== null && typeof value === 'object';
   const [open, setOpen] = useState(depth < openDepth);
   const [shown, setShown] = useState(STEP);
+  // Entries of a large object are listed once, not on every toggle of a child.
+  const entries = useMemo<[string, unknown][]>(
+    () => (!container ? [] : Array.isArray(value) ? value.map((v, i) => [String(i), v]) : Object.entries(value as Record<string, unknown>)),
+    [container, value],
+  );
   const label = name === null ? null : <span className="json-key">{name}: </span>;
   if (!container) {
     return (
@@ -46,7 +51,6 @@ function JsonNode({ name, value, depth, openDepth, path }: NodeProps) {
       </div>
     );
   }
-  const entries: [string, unknown][] = Array.isArray(value) ? value.map((v, i) => [String(i), v]) : Object.entries(value as Record<string, unknown>);
   const brackets = Array.isArray(value) ? ['[', ']'] : ['{', '}'];
   const count = Array.isArray(value) ? `${entries.length} items` : `${entries.length} keys`;
   return (
