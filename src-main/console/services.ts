@@ -1,8 +1,9 @@
 /**
  * The console's services facade: one dispatch table for every request
- * channel of src-shared/ipc and one emitter for its events. The Electron
- * shell, the web shell and the tests attach to it; it knows nothing of
- * either transport.
+ * channel of src-shared/ipc, events to every UI or to one, and the live
+ * source behind them (the built-in demo, or a proxy the user configured).
+ * The Electron shell, the web shell and the tests attach to it; it knows
+ * nothing of either transport.
  */
 import { EventEmitter } from 'node:events';
 import {
@@ -11,24 +12,62 @@ import {
   type EventChannel,
   type EventOf,
   type ParamsOf,
+  type ProxyStatus,
   type RequestChannel,
   type ResultOf,
+  type SessionRow,
 } from '../../src-shared/ipc/contract';
+import type { FaultSpec } from '../../src-shared/faults';
 import { APP } from './app-info';
+import { Demo, type DemoOptions } from './demo';
+import { TrafficHub } from './traffic';
+import { messageDetail } from './detail';
+import { startProxy, type ProxyRun, type ProxySetupOptions } from '../proxy/setup';
+import { StateTracker } from '../proxy/dialects/up2/state-tracker';
 
-type Handlers = { [C in RequestChannel]: (params: ParamsOf<C>) => Promise<ResultOf<C>> | ResultOf<C> };
+type Handler<C extends RequestChannel> = (params: ParamsOf<C>, client: UiClient) => Promise<ResultOf<C>> | ResultOf<C>;
+type Handlers = { [C in RequestChannel]: Handler<C> };
+
+export interface UiClient {
+  readonly id: number;
+  send<C extends EventChannel>(channel: C, payload: EventOf<C>): void;
+}
 
 export interface ServicesOptions {
   readonly shell: 'electron' | 'web' | 'cli';
+  /** Run the built-in demo (reference server + proxy + bots). */
+  readonly demo?: DemoOptions | false;
+  /** Or a proxy of the user's. */
+  readonly proxy?: ProxySetupOptions;
+  readonly log?: (event: string, fields?: Record<string, unknown>) => void;
+}
+
+export interface UiConnection {
+  readonly id: number;
+  handle(channel: unknown, params: unknown): Promise<unknown>;
+  close(): void;
 }
 
 export class ConsoleServices {
   private readonly events = new EventEmitter();
   private readonly handlers: Handlers;
+  private readonly clients = new Map<number, UiClient>();
+  private nextClient = 1;
   readonly startedAt = Date.now();
+  private demo: Demo | null = null;
+  private run: ProxyRun | null = null;
+  readonly state = new StateTracker();
+  private readonly traffic: TrafficHub;
+  private metricsTimer: NodeJS.Timeout | null = null;
+  private sessionsTimer: NodeJS.Timeout | null = null;
+  private sessionsDirty = false;
 
   constructor(readonly options: ServicesOptions) {
     this.events.setMaxListeners(0);
+    this.traffic = new TrafficHub(
+      () => this.run?.proxy.records ?? null,
+      (clientId, subscription, rows) => this.clients.get(clientId)?.send('traffic.rows', { subscription, rows }),
+    );
     this.handlers = {
       'app.info': () => ({
         name: APP.name,
@@ -40,32 +79,187 @@ export class ConsoleServices {
         protocol: APP.protocol,
       }),
       'app.ping': ({ t }) => ({ t, serverTime: Date.now() }),
+      'proxy.status': () => this.status(),
+      'sessions.list': () => this.sessionRows(),
+      'traffic.subscribe': (p, client) => this.traffic.subscribe(client.id, String(p?.filter ?? ''), p?.backlog, p?.paused ?? false),
+      'traffic.pause': (p, client) => ({ paused: this.traffic.pause(client.id, !!p?.paused) }),
+      'traffic.page': (p) => this.traffic.page(String(p?.filter ?? ''), Number(p?.beforeId), Number(p?.limit ?? 1000)),
+      'traffic.detail': (p) => {
+        const store = this.run?.proxy.records;
+        const r = store?.get(Number(p?.id));
+        return r && store ? messageDetail(r, store) : null;
+      },
+      'state.versions': (p) => this.state.versions(Number(p?.session)),
+      'state.at': (p) => {
+        const s = this.state.at(Number(p?.session), Number(p?.version));
+        return s === undefined ? null : { version: Number(p.version), state: s };
+      },
+      'state.diff': (p) => {
+        const ops = this.state.diff(Number(p?.session), Number(p?.from), Number(p?.to));
+        return ops ? { ops } : null;
+      },
+      'conflicts.list': (p) => this.state.listConflicts(p ?? {}),
+      'metrics.snapshot': () => this.requireRun().proxy.metrics.snapshot(),
+      'faults.list': () => this.requireRun().proxy.faults.list(),
+      'faults.add': (spec) => this.withBadInput(() => this.requireRun().proxy.faults.add(spec as FaultSpec)),
+      'faults.update': (p) => this.withBadInput(() => this.requireRun().proxy.faults.update(String(p?.id), p?.patch ?? {})),
+      'faults.remove': (p) => ({ removed: this.requireRun().proxy.faults.remove(String(p?.id)) }),
     };
   }
 
-  /** Runs a request from any UI. Unknown channels and handler failures become ServiceErrors. */
-  async handle(channel: unknown, params: unknown): Promise<unknown> {
-    if (!isRequestChannel(channel)) throw new ServiceError('UNKNOWN_CHANNEL', `no such request channel: ${String(channel)}`);
-    const handler = this.handlers[channel] as (p: unknown) => unknown;
+  private withBadInput<T>(f: () => T): T {
     try {
-      return await handler(params);
+      return f();
+    } catch (e) {
+      throw new ServiceError('BAD_REQUEST', (e as Error).message);
+    }
+  }
+
+  private requireRun(): ProxyRun {
+    if (!this.run) throw new ServiceError('NO_PROXY', 'no proxy is running: start the console with the demo, or with --listen and --target');
+    return this.run;
+  }
+
+  /** Starts the demo or the configured proxy. */
+  async start(): Promise<void> {
+    if (this.options.demo !== false && !this.options.proxy) {
+      this.demo = await Demo.start({
+        ...(this.options.demo ?? {}),
+        ...(this.options.log ? { log: this.options.log } : {}),
+        onProxy: (run) => this.attach(run),
+      });
+      // The demo's bots are in now: the status carries them.
+      this.emit('proxy.status', this.status());
+    } else if (this.options.proxy) {
+      this.attach(await startProxy(this.options.proxy));
+    }
+  }
+
+  private attach(run: ProxyRun): void {
+    this.run = run;
+    const proxy = run.proxy;
+    proxy.on('record', (r) => {
+      this.traffic.onRecord(r);
+      this.state.onRecord(r);
+    });
+    const touched = (): void => {
+      this.sessionsDirty = true;
+    };
+    proxy.on('sessionOpen', touched);
+    proxy.on('sessionUpdate', touched);
+    proxy.on('sessionClose', (info) => {
+      touched();
+      void info;
+    });
+    proxy.faults.on('changed', (faults) => this.emit('faults.changed', faults));
+    this.state.on('conflict', (row) => this.emit('conflicts.added', [row]));
+    this.state.on('version', (session, row) => this.emit('state.version', { session, row }));
+    this.metricsTimer = setInterval(() => this.emit('metrics.tick', proxy.metrics.snapshot()), 1000);
+    this.metricsTimer.unref();
+    // Session lists change often under load: at most four updates a second.
+    this.sessionsTimer = setInterval(() => {
+      if (!this.sessionsDirty) return;
+      this.sessionsDirty = false;
+      this.emit('sessions.changed', this.sessionRows());
+    }, 250);
+    this.sessionsTimer.unref();
+    this.emit('proxy.status', this.status());
+  }
+
+  status(): ProxyStatus {
+    const run = this.run;
+    if (!run) {
+      return { running: false, listen: null, target: null, mode: null, dialect: null, identityFingerprint: null, capture: null, demo: null, metricsUrl: null };
+    }
+    const o = run.proxy.opts;
+    const cap = run.capture;
+    return {
+      running: run.proxy.address !== null,
+      listen: `${run.address.host}:${run.address.port}`,
+      target: `${o.target.host}:${o.target.port}`,
+      mode: o.mode,
+      dialect: o.dialect.name,
+      identityFingerprint: run.fingerprint,
+      capture: cap ? { path: cap.currentPath, records: cap.stats.records, bytes: cap.stats.bytes } : null,
+      demo: this.demo ? { server: `${this.demo.serverAddress.host}:${this.demo.serverAddress.port}`, bots: this.demo.fleet.connected } : null,
+      metricsUrl: run.metricsUrl,
+    };
+  }
+
+  sessionRows(): SessionRow[] {
+    const run = this.run;
+    if (!run) return [];
+    const m = run.proxy.metrics;
+    return run.proxy.sessionInfos().map((s) => {
+      const stats = m.session(s.id);
+      const f = s.facts;
+      return {
+        id: s.id,
+        source: 'live' as const,
+        dialect: s.dialect,
+        mode: s.mode,
+        client: s.client,
+        upstream: s.upstream,
+        account: typeof f.account === 'string' ? f.account : null,
+        playerId: typeof f.playerId === 'string' || typeof f.playerId === 'number' ? f.playerId : null,
+        openedAt: s.openedAt,
+        closedAt: s.closedAt,
+        closeReason: s.closeReason,
+        stateVersion: this.state.stateVersion(s.id),
+        messages: s.messages.c2s + s.messages.s2c,
+        errors: stats?.errors ?? 0,
+        msgPerSec: stats?.msgPerSec ?? 0,
+        facts: f,
+      };
+    });
+  }
+
+  /** A UI connects: its events go through `send`. */
+  connect(send: <C extends EventChannel>(channel: C, payload: EventOf<C>) => void): UiConnection {
+    const client: UiClient = { id: this.nextClient++, send };
+    this.clients.set(client.id, client);
+    return {
+      id: client.id,
+      handle: (channel, params) => this.handle(channel, params, client),
+      close: () => {
+        this.clients.delete(client.id);
+        this.traffic.unsubscribe(client.id);
+      },
+    };
+  }
+
+  /** Runs a request from a UI. Unknown channels and handler failures become ServiceErrors. */
+  async handle(channel: unknown, params: unknown, client: UiClient = { id: 0, send: () => {} }): Promise<unknown> {
+    if (!isRequestChannel(channel)) throw new ServiceError('UNKNOWN_CHANNEL', `no such request channel: ${String(channel)}`);
+    const handler = this.handlers[channel] as (p: unknown, c: UiClient) => unknown;
+    try {
+      return await handler(params, client);
     } catch (e) {
       if (e instanceof ServiceError) throw e;
       throw new ServiceError('INTERNAL', (e as Error).message);
     }
   }
 
+  /** An event for every connected UI. */
   emit<C extends EventChannel>(channel: C, payload: EventOf<C>): void {
+    for (const c of this.clients.values()) c.send(channel, payload);
     this.events.emit('event', channel, payload);
   }
 
-  /** Every event, for a transport to forward. Returns the unsubscribe function. */
+  /** Every broadcast event (for tests and logs). */
   subscribe(listener: (channel: EventChannel, payload: unknown) => void): () => void {
     this.events.on('event', listener);
     return () => this.events.off('event', listener);
   }
 
   async close(): Promise<void> {
+    if (this.metricsTimer) clearInterval(this.metricsTimer);
+    if (this.sessionsTimer) clearInterval(this.sessionsTimer);
+    this.traffic.close();
     this.events.removeAllListeners();
+    if (this.demo) await this.demo.stop();
+    else await this.run?.close();
+    this.demo = null;
+    this.run = null;
   }
 }

@@ -10,11 +10,16 @@
  *   which reports the sync variants leaking). A proxy compressing tens of
  *   thousands of frames a second cannot use it; its async API would cost a
  *   thread-pool hop per frame.
- * - Speed does not argue for it on UP/2.0 bodies: side by side, the TS
- *   compressor takes ~12 µs for a 200-byte body (lz4-napi ~11 µs) and ~15 µs
- *   for 4 KiB (lz4-napi ~30 µs, N-API call and size-prefix copy included);
- *   lz4-napi wins only on large blocks (64 KiB: ~220 µs against ~580 µs).
- *   Decompression is about even at 4 KiB. See `npm run bench:codec` (LZ4 table).
+ * - Speed hardly argues for it on UP/2.0 bodies. Side by side on a loaded
+ *   2-core machine (scratch measurements, µs per call, TS / lz4-napi):
+ *   compress 16 / 16 at 200 B, 16 / 26 at 4 KiB, 830 / 300 at 64 KiB;
+ *   decompress 6 / 9 at 200 B, 31 / 15 at 4 KiB, 405 / 91 at 64 KiB.
+ *   lz4-napi wins on large blocks and on decompressing multi-KiB ones.
+ *   Its `uncompressSync` did not leak in our runs (4 KiB and 64 KiB, RSS flat),
+ *   so a port that compresses with the TS code and decompresses with
+ *   lz4-napi is an option if profiles ever show decompression hot. Until then,
+ *   one implementation on the hot path, and no native code parsing
+ *   hostile blocks. `npm run bench:codec` (LZ4 table) re-measures both.
  * - The TS port reproduces liblz4's bytes, so our frames equal the spec's
  *   vectors and any reference implementation's, byte for byte.
  *

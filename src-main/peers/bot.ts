@@ -105,7 +105,7 @@ export class Bot {
       this.stats.uiEdits++;
       const sync = this.sync;
       if (!sync) return;
-      if (this.random() < 0.5) sync.replica.set('/ui/notifications', []);
+      if (this.random() < 0.6) sync.replica.set('/ui/notifications', []);
       else sync.replica.set(`/ui/windows/${pick(this.random, ['inventory', 'skills', 'battle', 'vip'])}`, { open: this.random() < 0.5, x: Math.floor(this.random() * 800), y: Math.floor(this.random() * 600) });
     } else {
       this.stats.requests++;

@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isIP } from 'node:net';
-import { MessageType, Priority, type BodyOf, type ResponseOf } from '../../src-shared/protocol';
+import { Priority, type BodyOf, type ResponseOf } from '../../src-shared/protocol';
 import { diff, type JsonObject, type JsonValue } from '../../src-shared/sync';
 import { AccountStore } from '../net/auth/accounts';
 import { DEFAULT_SCRYPT, type ScryptParams } from '../net/auth/passwords';
@@ -24,7 +24,7 @@ import { createScriptRunner, type ScriptRunner } from '../scripting';
 import { World, type WorldRules } from './world/world';
 import { writeDemoResources } from './demo-resources';
 import { loadOrCreateKeys } from './identity-file';
-import { attachEvents } from '../net/server/modules/events';
+import { attachEvents, type EventsModule } from '../net/server/modules/events';
 
 export interface ReferenceServerOptions {
   readonly host?: string;
@@ -47,6 +47,12 @@ export interface ReferenceServerOptions {
   /** Extra accounts for bots: bot1…botN with password = name. */
   readonly botAccounts?: number;
   readonly log?: (line: string, fields?: Record<string, unknown>) => void;
+  /**
+   * The demo's server also posts a tip into each player's ui notifications
+   * this often (0: never), while bots clear them: concurrent writes to the
+   * same path, i.e. conflicts to watch in the console.
+   */
+  readonly uiTipsEveryMs?: number;
 }
 
 export const isLoopback = (host: string): boolean => host === 'localhost' || host === '::1' || (isIP(host) === 4 && host.startsWith('127.'));
@@ -59,9 +65,11 @@ export class ReferenceServer {
   readonly tokens: TokenService;
   readonly identity: KeyPair;
   readonly runner: ScriptRunner | null;
+  events!: EventsModule;
   private readonly dirty = new Set<string>();
   private readonly critical = new Set<string>();
   private worldTimer: NodeJS.Timeout | null = null;
+  private tipsTimer: NodeJS.Timeout | null = null;
   private ownResources: string | null = null;
   private readonly resources: ResourceStore;
   private detachResources: (() => void) | null = null;
@@ -124,6 +132,14 @@ export class ReferenceServer {
     this.detachResources = attachResources(this.server, this.resources);
     this.worldTimer = setInterval(() => this.world.tick(), 100);
     this.worldTimer.unref();
+    if (this.opts.uiTipsEveryMs) {
+      let n = 0;
+      this.tipsTimer = setInterval(() => {
+        n++;
+        for (const s of this.server.liveSessions()) this.addNotification(s, `tip #${n}: ${TIPS[n % TIPS.length]}`);
+      }, this.opts.uiTipsEveryMs);
+      this.tipsTimer.unref();
+    }
     this.log('listening', { host: addr.address, port: addr.port, identity: this.fingerprint });
     return { host: addr.address, port: addr.port };
   }
@@ -156,9 +172,9 @@ export class ReferenceServer {
       } else for (const p of c.points) for (const id of world.playersSeeing(p)) this.dirty.add(id);
     });
     world.on('event', (e) => {
-      const body = { id: crypto.randomUUID(), name: e.name, source: 'server', data: e.data as JsonValue, ts: Date.now() } satisfies BodyOf<'EVENT_BROADCAST'>;
-      if (e.to) this.sessionOfPlayer(e.to)?.push(MessageType.EVENT_BROADCAST, body, Priority.NORMAL);
-      else if (e.near) for (const id of world.playersSeeing(e.near)) this.sessionOfPlayer(id)?.push(MessageType.EVENT_BROADCAST, body, Priority.NORMAL);
+      const targets = e.to ? [e.to] : e.near ? [...world.playersSeeing(e.near)] : undefined;
+      if (targets?.length === 0) return;
+      this.events.broadcast(e.name, e.data, targets);
     });
     server.handle('PLAYER_MOVE', (ctx) => {
       const body = ctx.frame.body as BodyOf<'PLAYER_MOVE'>;
@@ -176,7 +192,7 @@ export class ReferenceServer {
       const problem = world.interact(ctx.session.playerId, body.target, body.kind);
       if (problem) this.notify(ctx.session, problem);
     });
-    attachEvents(this.server, {
+    this.events = attachEvents(this.server, {
       remote: {
         'server.time': () => ({ time: this.world.time, weather: this.world.weather }),
         'player.whoami': (s) => ({ playerId: s.playerId, account: s.account.name, scope: [...s.scope] }),
@@ -203,8 +219,11 @@ export class ReferenceServer {
    * (CLIENT_WINS on ui by default).
    */
   private notify(session: ServerSession, text: string): void {
-    const body: BodyOf<'EVENT_BROADCAST'> = { id: crypto.randomUUID(), name: 'notice', source: 'server', data: { text }, ts: Date.now() };
-    session.push(MessageType.EVENT_BROADCAST, body, Priority.LOW);
+    this.events.broadcast('notice', { text }, [session.playerId]);
+    this.addNotification(session, text);
+  }
+
+  private addNotification(session: ServerSession, text: string): void {
     const sync = this.sync.of(session);
     if (!sync) return;
     const ui = sync.state.ui as { notifications?: unknown } | undefined;
@@ -235,6 +254,7 @@ export class ReferenceServer {
 
   async close(): Promise<void> {
     if (this.worldTimer) clearInterval(this.worldTimer);
+    if (this.tipsTimer) clearInterval(this.tipsTimer);
     this.detachResources?.();
     this.sync.dispose();
     await this.server.close();
@@ -244,3 +264,5 @@ export class ReferenceServer {
 }
 
 export type { ResponseOf };
+
+const TIPS = ['use `look` on a creature to learn its health', 'trolls hit harder than rats', 'rest to regain mana', 'the weather changes every half minute'];

@@ -70,6 +70,8 @@ export interface TrafficSubscription {
   /** The newest rows matching the filter (up to `backlog`), oldest first. */
   readonly rows: readonly MessageSummary[];
   readonly newestId: number;
+  /** More matching rows exist before the first one (page them with 'traffic.page'). */
+  readonly hasOlder: boolean;
   readonly filterError: FilterError | null;
 }
 
@@ -86,7 +88,7 @@ export interface MessageDetail {
   readonly wireHex: string;
   /** Header fields by name, as the dialect names them. */
   readonly header: Readonly<Record<string, string | number>>;
-  /** JSON web tokens found in the body, decoded (never verified, signature stripped). */
+  /** JSON web tokens found in the body, decoded (never verified, signature stripped); expiresAt in ms since the epoch. */
   readonly tokens: readonly { readonly path: string; readonly claims: Readonly<Record<string, unknown>>; readonly expiresAt: number | null }[];
   readonly request: MessageSummary | null;
   readonly response: MessageSummary | null;
@@ -128,6 +130,8 @@ export interface ConflictRow {
   readonly messageIds: readonly number[];
 }
 
+export type FaultPatch = { readonly [K in keyof FaultSpec]?: FaultSpec[K] | null } & { readonly enabled?: boolean };
+
 /** Request/response channels: params in, result out. */
 export interface RequestMap {
   'app.info': { params: void; result: AppInfo };
@@ -148,7 +152,8 @@ export interface RequestMap {
   'metrics.snapshot': { params: void; result: MetricsSnapshot };
   'faults.list': { params: void; result: readonly Fault[] };
   'faults.add': { params: FaultSpec; result: Fault };
-  'faults.update': { params: { id: string; patch: Partial<FaultSpec> & { enabled?: boolean } }; result: Fault };
+  /** A patch field set to null removes it (e.g. no session filter any more). */
+  'faults.update': { params: { id: string; patch: FaultPatch }; result: Fault };
   'faults.remove': { params: { id: string }; result: { removed: boolean } };
 }
 
@@ -164,6 +169,8 @@ export interface EventMap {
   'conflicts.added': readonly ConflictRow[];
   /** A session's state moved to a new version (the State view refreshes its timeline). */
   'state.version': { session: number; row: StateVersionRow };
+  /** The proxy started, stopped, or changed capture. */
+  'proxy.status': ProxyStatus;
 }
 
 export type RequestChannel = keyof RequestMap;
@@ -200,6 +207,7 @@ export const EVENT_CHANNELS = [
   'faults.changed',
   'conflicts.added',
   'state.version',
+  'proxy.status',
 ] as const satisfies readonly EventChannel[];
 
 // Compile-time proof that the runtime lists name every channel.

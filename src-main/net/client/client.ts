@@ -87,6 +87,11 @@ export class UpClient extends EventEmitter<ClientEvents> {
     return this.conn;
   }
 
+  /** The identity key the server presented in the last handshake. */
+  get serverIdentity(): Uint8Array | null {
+    return this.handshake?.identityKey ?? null;
+  }
+
   get sessionId(): string | null {
     return this.login?.sessionId ?? null;
   }

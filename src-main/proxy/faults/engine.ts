@@ -80,15 +80,20 @@ export class FaultEngine extends EventEmitter<{ changed: [Fault[]] }> {
     return this.list().find((x) => x.id === f.id)!;
   }
 
-  update(id: string, patch: Partial<FaultSpec> & { enabled?: boolean }): Fault {
+  /** Changes a fault live; a field set to null is removed (e.g. the session filter). */
+  update(id: string, patch: { readonly [K in keyof FaultSpec]?: FaultSpec[K] | null } & { enabled?: boolean }): Fault {
     const f = this.faults.find((x) => x.id === id);
     if (!f) throw new Error(`no fault ${id}`);
     const { enabled, ...rest } = patch;
-    const spec = { ...f.spec, ...rest };
-    const errs = validateFault(spec);
+    const spec: Record<string, unknown> = { ...f.spec };
+    for (const [k, v] of Object.entries(rest)) {
+      if (v === null) delete spec[k];
+      else if (v !== undefined) spec[k] = v;
+    }
+    const errs = validateFault(spec as Partial<FaultSpec>);
     if (errs.length) throw new Error(`invalid fault: ${errs.join('; ')}`);
-    f.spec = spec;
-    f.types = spec.types?.length ? new Set(spec.types) : null;
+    f.spec = spec as unknown as FaultSpec;
+    f.types = f.spec.types?.length ? new Set(f.spec.types) : null;
     if (enabled !== undefined) f.enabled = enabled;
     this.changed();
     return this.list().find((x) => x.id === id)!;

@@ -8,7 +8,7 @@ import { app, BrowserWindow, ipcMain, type IpcMainInvokeEvent } from 'electron';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { REQUEST_CHANNELS, ServiceError } from '../../../src-shared/ipc/contract';
-import { ConsoleServices } from '../../console/services';
+import { ConsoleServices, type UiConnection } from '../../console/services';
 import { projectRoot } from '../../console/paths';
 
 const root = projectRoot();
@@ -22,6 +22,8 @@ function isTrustedSender(e: IpcMainInvokeEvent, win: BrowserWindow | null): bool
   if (rendererUrl) return url.startsWith(rendererUrl);
   return url.startsWith(pathToFileURL(rendererIndex).href);
 }
+
+const connections = new Map<number, UiConnection>();
 
 async function createWindow(services: ConsoleServices): Promise<BrowserWindow> {
   const win = new BrowserWindow({
@@ -41,10 +43,14 @@ async function createWindow(services: ConsoleServices): Promise<BrowserWindow> {
   // No navigation away from the app and no new windows.
   win.webContents.on('will-navigate', (e) => e.preventDefault());
   win.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
-  const unsubscribe = services.subscribe((channel, payload) => {
+  const conn = services.connect((channel, payload) => {
     if (!win.isDestroyed()) win.webContents.send(channel, payload);
   });
-  win.on('closed', unsubscribe);
+  connections.set(win.webContents.id, conn);
+  win.on('closed', () => {
+    conn.close();
+    connections.delete(win.webContents.id);
+  });
   if (rendererUrl) await win.loadURL(rendererUrl);
   else await win.loadFile(rendererIndex);
   return win;
@@ -52,13 +58,16 @@ async function createWindow(services: ConsoleServices): Promise<BrowserWindow> {
 
 async function start(): Promise<void> {
   await app.whenReady();
-  const services = new ConsoleServices({ shell: 'electron' });
+  const services = new ConsoleServices({ shell: 'electron', demo: process.argv.includes('--no-demo') ? false : {} });
+  await services.start();
   let win: BrowserWindow | null = null;
   for (const channel of REQUEST_CHANNELS) {
     ipcMain.handle(channel, async (e, params: unknown) => {
       if (!isTrustedSender(e, win)) throw new Error(`refused ${channel}: untrusted sender`);
       try {
-        return { ok: true, r: await services.handle(channel, params) };
+        const conn = connections.get(e.sender.id);
+        if (!conn) throw new Error('no connection for this window');
+        return { ok: true, r: await conn.handle(channel, params) };
       } catch (err) {
         const code = err instanceof ServiceError ? err.code : 'INTERNAL';
         return { ok: false, e: { code, message: (err as Error).message } };

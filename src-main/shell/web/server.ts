@@ -104,9 +104,9 @@ function attach(ws: WebSocket, services: ConsoleServices): void {
   const send = (m: WireMessage): void => {
     if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(m));
   };
-  const unsubscribe = services.subscribe((ch, p) => send({ t: 'evt', ch, p }));
-  ws.on('close', unsubscribe);
-  ws.on('error', unsubscribe);
+  const conn = services.connect((ch, p) => send({ t: 'evt', ch, p }));
+  ws.on('close', () => conn.close());
+  ws.on('error', () => conn.close());
   ws.on('message', (data, isBinary) => {
     let msg: { t?: unknown; id?: unknown; ch?: unknown; p?: unknown };
     try {
@@ -121,7 +121,7 @@ function attach(ws: WebSocket, services: ConsoleServices): void {
       return;
     }
     const id = msg.id;
-    services.handle(msg.ch, msg.p).then(
+    conn.handle(msg.ch, msg.p).then(
       (r) => send({ t: 'res', id, ok: true, r }),
       (e: unknown) => {
         const err = e instanceof ServiceError ? { code: e.code, message: e.message } : { message: String((e as Error)?.message ?? e) };

@@ -1,0 +1,110 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ConsoleServices, type UiConnection } from './services';
+import { TEST_SCRYPT, waitFor } from '../../test-support/up-harness';
+import type { MessageSummary } from '../../src-shared/records';
+import type { ConflictRow, MessageDetail, StateVersionRow, TrafficSubscription } from '../../src-shared/ipc/contract';
+
+let services: ConsoleServices;
+let ui: UiConnection;
+const events: { ch: string; p: unknown; at: number }[] = [];
+
+beforeAll(async () => {
+  services = new ConsoleServices({ shell: 'cli', demo: { bots: 4, botIntervalMs: 150, serverPort: 0, proxyPort: 0, scrypt: TEST_SCRYPT } });
+  await services.start();
+  ui = services.connect((ch, p) => events.push({ ch, p, at: Date.now() }));
+}, 60_000);
+
+afterAll(async () => {
+  ui.close();
+  await services.close();
+});
+
+const call = <T>(ch: string, p?: unknown): Promise<T> => ui.handle(ch, p) as Promise<T>;
+
+describe('console services on the demo', () => {
+  it('streams filtered summaries in batches, never bodies', async () => {
+    const sub = await call<TrafficSubscription>('traffic.subscribe', { filter: 'type:PLAYER_* dir:c2s', backlog: 50 });
+    expect(sub.filterError).toBeNull();
+    await waitFor(() => events.filter((e) => e.ch === 'traffic.rows').length >= 5, 10_000, 'five batches');
+    const batches = events.filter((e) => e.ch === 'traffic.rows').map((e) => e.p as { subscription: number; rows: MessageSummary[] });
+    const rows = batches.flatMap((b) => b.rows);
+    expect(batches.every((b) => b.subscription === sub.subscription)).toBe(true);
+    expect(rows.length).toBeGreaterThan(5);
+    expect(rows.every((r) => r.type.startsWith('PLAYER_') && r.dir === 'c2s')).toBe(true);
+    expect(rows.every((r) => !('body' in r) && !('wire' in r))).toBe(true);
+    // At most 20 batches a second.
+    const times = events.filter((e) => e.ch === 'traffic.rows').map((e) => e.at);
+    const perSecond = times.filter((t) => t >= times[times.length - 1]! - 1000).length;
+    expect(perSecond).toBeLessThanOrEqual(21);
+  });
+
+  it('reports a bad filter with its position, and pages older rows', async () => {
+    const bad = await call<TrafficSubscription>('traffic.subscribe', { filter: 'size>1q' });
+    expect(bad.filterError).toMatchObject({ at: expect.any(Number) });
+    const all = await call<TrafficSubscription>('traffic.subscribe', { filter: '', backlog: 10 });
+    expect(all.rows.length).toBe(10);
+    expect(all.hasOlder).toBe(true);
+    const page = await call<{ rows: MessageSummary[]; hasMore: boolean }>('traffic.page', { filter: '', beforeId: all.rows[0]!.id, limit: 5 });
+    expect(page.rows.map((r) => r.id)).toEqual([...Array(5).keys()].map((i) => all.rows[0]!.id - 5 + i));
+  });
+
+  it('details a login response: header fields, redacted body, token claims, and its request', async () => {
+    const sub = await call<TrafficSubscription>('traffic.subscribe', { filter: 'type:AUTH_LOGIN dir:s2c', backlog: 1 });
+    const row = sub.rows[0]!;
+    const d = await call<MessageDetail>('traffic.detail', { id: row.id });
+    expect(d.header).toMatchObject({ magic: '0x5550', version: 2, response: 'yes', encrypted: 'yes' });
+    expect((d.body as { refreshToken: string }).refreshToken).toBe('«redacted»');
+    expect(d.tokens[0]!.claims).toMatchObject({ iss: 'otbridge-reference' });
+    expect(d.tokens[0]!.expiresAt).toBeGreaterThan(Date.now());
+    expect(d.request?.type).toBe('AUTH_LOGIN');
+    expect(d.wireHex).toMatch(/^5550/);
+  });
+
+  it('rebuilds each session state and diffs any two versions', async () => {
+    const sessions = await call<{ id: number; stateVersion: number | null; account: string | null }[]>('sessions.list');
+    expect(sessions.length).toBe(4);
+    const s = sessions[0]!;
+    await waitFor(() => services.state.versions(s.id).length > 5, 10_000, 'versions');
+    const versions = await call<StateVersionRow[]>('state.versions', { session: s.id });
+    expect(versions[0]!.kind).toBe('snapshot');
+    const first = versions[0]!.version;
+    const last = versions[versions.length - 1]!.version;
+    const d = await call<{ ops: unknown[] }>('state.diff', { session: s.id, from: first, to: last });
+    expect(d.ops.length).toBeGreaterThan(0);
+    const back = await call<{ ops: unknown[] }>('state.diff', { session: s.id, from: last, to: first });
+    expect(back.ops.length).toBeGreaterThan(0);
+    const at = await call<{ state: { player: unknown } }>('state.at', { session: s.id, version: last });
+    expect(at.state.player).toBeDefined();
+  });
+
+  it('sees the conflicts the bots provoke, with what each strategy would decide', async () => {
+    await waitFor(() => services.state.listConflicts().length > 0, 20_000, 'a conflict on the wire');
+    const rows = await call<ConflictRow[]>('conflicts.list', { pathPrefix: '/ui' });
+    expect(rows.length).toBeGreaterThan(0);
+    expect(Object.keys(rows[0]!.wouldDecide).sort()).toEqual(['CLIENT_WINS', 'LAST_WRITE_WINS', 'MERGE', 'SERVER_WINS']);
+    expect(rows[0]!.strategy).toBe('CLIENT_WINS');
+    expect(rows[0]!.messageIds).toHaveLength(2);
+  });
+
+  it('adds, changes and removes faults live, and tells every UI', async () => {
+    const f = await call<{ id: string }>('faults.add', { kind: 'latency', dir: 's2c', latencyMs: 5, jitterMs: 2 });
+    const changed = await call<{ jitterMs?: number }>('faults.update', { id: f.id, patch: { jitterMs: null } });
+    expect(changed.jitterMs).toBeUndefined();
+    await expect(call('faults.add', { kind: 'latency', dir: 'sideways' })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    expect(await call('faults.remove', { id: f.id })).toEqual({ removed: true });
+    expect(events.some((e) => e.ch === 'faults.changed')).toBe(true);
+  });
+
+  it('sends a metrics snapshot every second', async () => {
+    const before = events.filter((e) => e.ch === 'metrics.tick').length;
+    await new Promise((r) => setTimeout(r, 2100));
+    expect(events.filter((e) => e.ch === 'metrics.tick').length - before).toBeGreaterThanOrEqual(2);
+    const m = await call<{ total: { messages: number; syncRate: number } }>('metrics.snapshot');
+    expect(m.total.messages).toBeGreaterThan(100);
+    expect(m.total.syncRate).toBe(1);
+  });
+
+  it('refuses unknown channels', async () => {
+    await expect(call('nope')).rejects.toMatchObject({ code: 'UNKNOWN_CHANNEL' });
+  });
+});
