@@ -266,6 +266,8 @@ const bench: Benchmark = {
       'LZ4 block round trip (compress + decompress) on the same kind of body, and the payload size it gives (4-byte size prefix included):',
       '',
       lz4Cmp.md,
+      '',
+      'lz4-napi is not the default even where it is faster: its `compressSync` leaks native memory on every call (antoniomuso/lz4-napi#678; src-main/net/ports.ts has the measurement).',
     ].join('\n');
     return { markdown: md, data: { rows: data, rss, lz4: lz4Cmp.data } };
   },

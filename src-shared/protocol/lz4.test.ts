@@ -56,6 +56,12 @@ describe('lz4 block: round trips', () => {
     expect(roundTrip(json).length).toBeLessThan(json.length / 3);
   });
 
+  it('blocks over 1 MiB (past the shared work buffer) round-trip, and smaller ones after them still do', () => {
+    const big = new Uint8Array(1_200_000).map((_, i) => (i * 31) % 251);
+    roundTrip(big);
+    roundTrip(noise(5000, 3));
+  });
+
   it('matches further back than 64 KiB are never used (offsets are 16-bit)', () => {
     // The same 1 KiB of noise 100 KiB apart: a second copy can only be literals.
     const chunk = noise(1024, 7);

@@ -6,8 +6,8 @@
  * compressed frames are byte-identical to theirs (test: protocol vectors).
  *
  * It is also the main process's default (src-main/net/ports.ts says why,
- * with measurements): lz4-napi leaks on compress and is not faster on
- * UP/2.0-sized bodies.
+ * with measurements): lz4-napi leaks on compress and compresses bodies of
+ * a few KiB no faster.
  */
 import type { BlockCompressor } from './ports';
 
@@ -71,13 +71,15 @@ function finish(src: Uint8Array, out: Uint8Array, op: number, anchor: number): U
 // allocation per block. The table is cleared per call, as liblz4 starts from a zeroed one.
 const table = new Uint32Array(1 << HASH_LOG);
 let work = new Uint8Array(0);
+/** The shared work buffer grows up to this (a 1 MiB block's bound); larger blocks get a buffer of their own. */
+const MAX_WORK = lz4CompressBound(1_048_576);
 
 /** Compresses `src` into one LZ4 block (a new array of exactly its size). */
 export function lz4CompressBlock(src: Uint8Array): Uint8Array {
   const n = src.length;
   const bound = lz4CompressBound(n);
-  if (work.length < bound) work = new Uint8Array(Math.max(bound, 2 * work.length));
-  const out = work;
+  if (work.length < bound && bound <= MAX_WORK) work = new Uint8Array(Math.min(MAX_WORK, Math.max(bound, 2 * work.length)));
+  const out = bound <= work.length ? work : new Uint8Array(bound);
   let op = 0;
   let anchor = 0;
 

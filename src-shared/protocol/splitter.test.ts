@@ -134,6 +134,23 @@ describe('FrameSplitter', () => {
     expect(() => s.push(frames[3]!)).toThrow(err as Error);
   });
 
+  it('one push and one next() per frame keeps no state between frames (the queue once grew a slot per frame)', () => {
+    const s = new FrameSplitter();
+    const internals = s as unknown as { queue: unknown[] };
+    for (let i = 0; i < 5000; i++) {
+      const f = s.next() ?? (s.push(frames[i % frames.length]!), s.next());
+      expect(f?.header.seq).toBe((i % frames.length) + 1);
+      expect(internals.queue.length).toBe(0); // white-box: nothing is held once the frame is out
+    }
+    // Many chunks queued before draining are compacted as they are consumed.
+    for (let i = 0; i < 3000; i++) s.push(frames[0]!);
+    for (let i = 0; i < 2999; i++) s.next();
+    expect(internals.queue.length).toBeLessThan(2000);
+    expect(s.next()?.header.seq).toBe(1);
+    expect(s.next()).toBeUndefined();
+    expect(internals.queue.length).toBe(0);
+  });
+
   it('refuses a maxPayload outside 0..16 MiB', () => {
     for (const m of [-1, 1.5, 16_777_217]) expect(() => new FrameSplitter({ maxPayload: m })).toThrow(RangeError);
     expect(new FrameSplitter({ maxPayload: 16_777_216 }).maxPayload).toBe(16_777_216);
