@@ -21,7 +21,7 @@ import { type PatchOp } from '../protocol/catalogue';
 import { Priority } from '../protocol/constants';
 import { Batcher, type BatchItem } from './batcher';
 import { ConflictLog, resolveConflict, type ConflictRecord } from './conflicts';
-import { emptyGameState } from './game-state';
+import { checkedInitialState } from './game-state';
 import { HybridClock, stampError, stampKey, type Clock } from './hlc';
 import { checkValue, deepEqual, isPlainObject, limitsWith, type JsonObject, type JsonValue, type ValueLimits } from './json';
 import { type StateAck, type StateBatch, type StateRequest, type StateSnapshot } from './messages';
@@ -123,7 +123,7 @@ export class ClientSyncReplica {
     this.limits = limitsWith(options.limits);
     this.ownership = new Ownership(options.owned ?? ['/ui']);
     this.strategies = strategyTable(options.strategies, options.fallbackStrategy);
-    this.confirmedRoot = options.initialState ?? emptyGameState();
+    this.confirmedRoot = checkedInitialState(options.initialState, this.limits);
     this.visible = this.confirmedRoot;
     this.ver = options.initialVersion ?? 0;
     this.conflicts = new ConflictLog(options.conflictLogSize ?? 1000);

@@ -4,7 +4,7 @@
  * as plain JSON; these types and the empty state give both peers the same
  * starting point (version 0) and name the parts.
  */
-import { type JsonObject, type JsonValue } from './json';
+import { checkValue, isPlainObject, type JsonObject, type JsonValue, type ValueLimits } from './json';
 
 export interface Position {
   readonly x: number;
@@ -53,4 +53,12 @@ export function emptyGameState(): GameState {
     world: { creatures: {}, items: [], effects: [], weather: null, time: 0 },
     ui: { windows: {}, widgets: {}, notifications: [] },
   };
+}
+
+/** The given initial tree after the checks every value gets (trees are assumed plain JSON from then on), or the empty game state. */
+export function checkedInitialState(state: JsonObject | undefined, limits: ValueLimits): JsonObject {
+  if (state === undefined) return emptyGameState();
+  const e = isPlainObject(state) ? checkValue(state, limits.maxDepth, { ...limits, maxNodes: Infinity }) : 'the state must be an object';
+  if (e) throw new RangeError(`initialState: ${e}`);
+  return state;
 }

@@ -56,6 +56,20 @@ export function checkValue(value: unknown, depthBudget: number, limits: ValueLim
   return check(value, depthBudget, limits, counter, '');
 }
 
+/** checkValue for a value known not to be an object (the common case: one number or string). */
+export function checkPrimitive(v: unknown, limits: ValueLimits = DEFAULT_LIMITS): string | null {
+  switch (typeof v) {
+    case 'string':
+      return v.length > limits.maxStringLength ? `string at the value is longer than ${limits.maxStringLength} characters` : null;
+    case 'number':
+      return Number.isFinite(v) ? null : `number at the value is not finite (${String(v)})`;
+    case 'boolean':
+      return null;
+    default:
+      return v === null ? null : `value at the value is not JSON (${typeof v})`;
+  }
+}
+
 function check(v: unknown, budget: number, limits: ValueLimits, counter: { nodes: number }, at: string): string | null {
   if (++counter.nodes > limits.maxNodes) return `value has more than ${limits.maxNodes} nodes`;
   switch (typeof v) {

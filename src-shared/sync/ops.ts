@@ -12,8 +12,8 @@
  * op leaves the tree exactly as it was and says why.
  */
 import { type HlcStamp } from '../protocol/catalogue';
-import { checkValue, DEFAULT_LIMITS, hasOwn, isPlainObject, type JsonObject, type JsonValue, type ValueLimits } from './json';
-import { forbiddenSegment, formatPointer, isArrayIndex, pointerError, splitPointer } from './pointer';
+import { checkPrimitive, checkValue, DEFAULT_LIMITS, hasOwn, isPlainObject, type JsonObject, type JsonValue, type ValueLimits } from './json';
+import { forbiddenSegment, formatPointer, isArrayIndex, pathSegments, pointerError, splitPointer } from './pointer';
 
 export type OpKind = 'add' | 'remove' | 'replace';
 
@@ -77,7 +77,8 @@ type MutableObject = { [key: string]: JsonValue };
  */
 export class Patcher {
   private root: JsonValue;
-  private readonly fresh = new Set<object>();
+  /** Containers this patcher made (created on first write: a Set per patcher showed in profiles). */
+  private fresh: Set<object> | null = null;
   private readonly allowRoot: boolean;
   private readonly limits: ValueLimits;
 
@@ -92,15 +93,17 @@ export class Patcher {
   }
 
   apply(op: Op): OpResult {
-    const shape = opShapeError(op);
-    if (shape) return fail(shape);
+    // Fast path first: a known op kind on a (cached) valid path; anything else gets the full diagnosis.
+    const raw = (op as { path?: unknown } | null)?.path;
+    const segs = typeof raw === 'string' && KINDS.has(op.op) ? pathSegments(raw) : null;
+    if (segs === null || (op.op !== 'remove' && op.value === undefined)) {
+      const shape = opShapeError(op);
+      return fail(shape ?? `path "${String(raw)}" uses the forbidden segment "${forbiddenSegment(splitPointer(String(raw)))}"`);
+    }
     const path = op.path;
-    const segs = splitPointer(path);
-    const bad = forbiddenSegment(segs);
-    if (bad !== null) return fail(`path "${path}" uses the forbidden segment "${bad}"`);
     const value = op.op === 'remove' ? undefined : (op.value as JsonValue);
     if (value !== undefined) {
-      const e = checkValue(value, this.limits.maxDepth - segs.length, this.limits);
+      const e = typeof value === 'object' && value !== null ? checkValue(value, this.limits.maxDepth - segs.length, this.limits) : checkPrimitive(value, this.limits);
       if (e) return fail(`${op.op} at "${path}": ${e}`);
     }
 
@@ -135,8 +138,8 @@ export class Patcher {
         if (op.op === 'add' ? index > len : index >= len)
           return fail(`index ${index} is out of bounds for ${op.op} at "${path}" (array length ${len})`);
       }
-    } else if (isPlainObject(cur)) {
-      if (op.op !== 'add' && !hasOwn(cur, last)) return fail(`${op.op} at "${path}": there is no member "${last}"`);
+    } else if (typeof cur === 'object' && cur !== null) {
+      if (op.op !== 'add' && !Object.hasOwn(cur, last)) return fail(`${op.op} at "${path}": there is no member "${last}"`);
     } else {
       return fail(`${op.op} at "${path}": the parent is ${cur === null ? 'null' : typeof cur}, not an object or array`);
     }
@@ -171,21 +174,26 @@ export class Patcher {
   /** `node` itself if this patcher made it, else a fresh shallow copy. */
   private writable(node: JsonValue): JsonValue {
     const o = node as object;
-    if (this.fresh.has(o)) return node;
+    if (this.fresh === null) this.fresh = new Set();
+    else if (this.fresh.has(o)) return node;
     const copy: JsonValue = Array.isArray(node) ? node.slice() : { ...(node as JsonObject) };
     this.fresh.add(copy as object);
     return copy;
   }
 }
 
+/**
+ * One step down, or undefined. Every object in a tree was checked to be
+ * plain JSON on its way in, so `typeof` is enough here (no prototype check).
+ */
 function step(node: JsonValue, seg: string): JsonValue | undefined {
+  if (typeof node !== 'object' || node === null) return undefined;
   if (Array.isArray(node)) {
     if (!isArrayIndex(seg)) return undefined;
     const i = Number(seg);
     return i < node.length ? (node as readonly JsonValue[])[i] : undefined;
   }
-  if (isPlainObject(node)) return hasOwn(node, seg) ? node[seg] : undefined;
-  return undefined;
+  return Object.hasOwn(node, seg) ? (node as JsonObject)[seg] : undefined;
 }
 
 function missing(kind: string, path: string, segs: readonly string[], i: number, at: JsonValue): string {

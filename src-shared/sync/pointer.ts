@@ -46,6 +46,27 @@ export function splitPointer(p: string): string[] {
   return parts;
 }
 
+const SEGMENT_CACHE_LIMIT = 4096;
+const segmentCache = new Map<string, readonly string[]>();
+
+/**
+ * The segments of `p` when it is a pointer with no forbidden segment, else
+ * null — memoised, because a game sends the same few hundred paths over and
+ * over (splitting them was a sixth of the time of applying a batch). The
+ * cache is cleared when full, so hostile streams of unique paths only cost
+ * the split they would have cost anyway. The arrays are frozen: shared.
+ */
+export function pathSegments(p: string): readonly string[] | null {
+  const hit = segmentCache.get(p);
+  if (hit) return hit;
+  if (pointerError(p) !== null) return null;
+  const segs = splitPointer(p);
+  if (forbiddenSegment(segs) !== null) return null;
+  if (segmentCache.size >= SEGMENT_CACHE_LIMIT) segmentCache.clear();
+  segmentCache.set(p, Object.freeze(segs));
+  return segs;
+}
+
 export function escapeSegment(s: string): string {
   // `~` first, so the `~` introduced for `/` is not escaped again.
   return s.includes('~') || s.includes('/') ? s.replace(/~/g, '~0').replace(/\//g, '~1') : s;

@@ -80,6 +80,13 @@ describe('ServerSyncSession: server changes', () => {
     expect(session.state).toEqual(next);
   });
 
+  it('checks the initial state like any value (trees are plain JSON from then on)', () => {
+    expect(() => new ServerSyncSession({ initialState: { when: new Date(0) } as never })).toThrow(/initialState: .*Date/);
+    expect(() => new ServerSyncSession({ initialState: [] as never })).toThrow(/must be an object/);
+    expect(() => new ServerSyncSession({ initialState: JSON.parse('{"__proto__":{"x":1}}') })).toThrow(/__proto__/);
+    expect(new ServerSyncSession({ initialState: { a: 1 } }).state).toEqual({ a: 1 });
+  });
+
   it('without a scheduler, nothing is sent until tick(); dispose() stops scheduled ticks', () => {
     const manual = new ServerSyncSession({ now: () => T0 });
     const got: StateBatch[] = [];

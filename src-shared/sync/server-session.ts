@@ -20,7 +20,7 @@ import { Priority } from '../protocol/constants';
 import { Batcher } from './batcher';
 import { ConflictLog, resolveConflict, type ConflictRecord } from './conflicts';
 import { diff } from './diff';
-import { emptyGameState } from './game-state';
+import { checkedInitialState } from './game-state';
 import { BatchHistory, type LoggedOp } from './history';
 import { HybridClock, stampError, stampKey, type Clock } from './hlc';
 import { hasOwn, isPlainObject, limitsWith, type JsonObject, type JsonValue, type ValueLimits } from './json';
@@ -107,7 +107,7 @@ export class ServerSyncSession {
     this.limits = limitsWith(opts.limits);
     this.ownership = new Ownership(opts.owned ?? ['/ui']);
     this.strategies = strategyTable(opts.strategies, opts.fallbackStrategy);
-    this.root = opts.initialState ?? emptyGameState();
+    this.root = checkedInitialState(opts.initialState, this.limits);
     this.ver = opts.initialVersion ?? 0;
     this.history = new BatchHistory(opts.historyBatches ?? 600, this.ver);
     this.outcomes = new BoundedMap(opts.dedupeWindow ?? 10_000);
@@ -156,9 +156,8 @@ export class ServerSyncSession {
     const results: OpResult[] = [];
     const queued: QueuedOp[] = [];
     for (const op of ops) {
-      const shape = opShapeError(op);
-      if (shape) {
-        results.push({ ok: false, reason: shape });
+      if (typeof op !== 'object' || op === null) {
+        results.push({ ok: false, reason: 'an op must be an object' });
         continue;
       }
       const ts = this.clock.now();
