@@ -5,10 +5,12 @@
  * encodeFrame builds a frame (test doubles, world-address rewriting, the
  * corrupt-body fault). Layouts: see framing.ts.
  */
-import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import { deflateRawSync } from 'node:zlib';
 import { adler32 } from './adler32';
+import { inflateRaw, InflateError } from './inflate';
+import { allocBytes } from '../../../../src-shared/protocol/alloc';
 import { type ChecksumMode, type FrameLayout } from './framing';
-import { xteaDecryptInPlace, xteaEncryptInPlace, type XteaSchedule } from './xtea';
+import { xteaDecryptInto, xteaEncryptInPlace, type XteaSchedule } from './xtea';
 
 /** OTClient's InputMessage::BUFFER_MAXSIZE: no real message inflates past it. */
 export const MAX_INFLATED = 65536;
@@ -43,22 +45,34 @@ const u16 = (b: Uint8Array, i: number): number => b[i]! | (b[i + 1]! << 8);
 const u32 = (b: Uint8Array, i: number): number => (b[i]! | (b[i + 1]! << 8) | (b[i + 2]! << 16) | (b[i + 3]! << 24)) >>> 0;
 const hex32 = (n: number): string => `0x${n.toString(16).padStart(8, '0')}`;
 
-export function decodeFrame(frame: Uint8Array, st: FrameState): DecodedFrame {
-  const flags: string[] = [];
+// A plain function, not a closure per call: decodeFrame runs for every frame (see bench/otgame.bench.ts).
+function failed(flags: string[], checksumField: number | null, seq: number | null, compressed: boolean, error: string): DecodedFrame {
+  return { checksumField, seq, compressed, flags, error };
+}
+
+/*
+ * Allocation matters more than arithmetic for short messages: views
+ * (subarray) of small on-heap arrays make V8 move them off-heap, and every
+ * fresh ArrayBuffer costs a malloc — each more than XTEA on a 30-byte frame
+ * (bench/otgame.bench.ts). So frames are decrypted into slab views.
+ */
+
+/** `flags`: an array to add the frame's flags to (the caller's own, to save a copy per frame). */
+export function decodeFrame(frame: Uint8Array, st: FrameState, flags: string[] = []): DecodedFrame {
+  const n = frame.length;
   let at = 2;
   let checksumField: number | null = null;
   let seq: number | null = null;
   let compressed = false;
-  const fail = (error: string): DecodedFrame => ({ checksumField, seq, compressed, flags, error });
-  if (frame.length < 2) return fail(`TRUNCATED: ${frame.length} byte(s), no length field`);
+  if (n < 2) return failed(flags, checksumField, seq, compressed, `TRUNCATED: ${n} byte(s), no length field`);
   if (st.checksum !== 'none' || st.layout === 'blocks') {
-    if (frame.length < 6) return fail(`TRUNCATED: ${frame.length}-byte frame has no room for its 4-byte ${st.checksum === 'sequence' ? 'sequence' : 'checksum'}`);
+    if (n < 6) return failed(flags, checksumField, seq, compressed, `TRUNCATED: ${n}-byte frame has no room for its 4-byte ${st.checksum === 'sequence' ? 'sequence' : 'checksum'}`);
     checksumField = u32(frame, 2);
     at = 6;
     if (st.checksum === 'adler32') {
       const actual = adler32(frame, 6);
       flags.push('ADLER32');
-      if (actual !== checksumField) return fail(`BAD_CHECKSUM: frame says ${hex32(checksumField)}, its ${frame.length - 6} bytes sum to ${hex32(actual)}`);
+      if (actual !== checksumField) return failed(flags, checksumField, seq, compressed, `BAD_CHECKSUM: frame says ${hex32(checksumField)}, its ${n - 6} bytes sum to ${hex32(actual)}`);
     } else if (st.checksum === 'sequence') {
       compressed = (checksumField & COMPRESSED_BIT) !== 0;
       seq = checksumField & 0x7fffffff;
@@ -66,45 +80,51 @@ export function decodeFrame(frame: Uint8Array, st: FrameState): DecodedFrame {
       if (compressed) flags.push('COMPRESSED');
     }
   }
-  let body = frame.subarray(at);
+  // The message is src[from, to) once the layers below are peeled off.
+  let src = frame;
+  let from = at;
+  let to = n;
+  const size = n - at;
   if (st.xtea) {
     flags.push('XTEA');
-    if (body.length === 0 || body.length % 8 !== 0) return fail(`XTEA_BLOCK: encrypted body of ${body.length} bytes is not a non-empty multiple of 8`);
-    const dec = body.slice();
-    xteaDecryptInPlace(st.xtea, dec);
-    body = dec;
+    if (size === 0 || size % 8 !== 0) return failed(flags, checksumField, seq, compressed, `XTEA_BLOCK: encrypted body of ${size} bytes is not a non-empty multiple of 8`);
+    // Decrypted into a slab view (src-shared's allocBytes): the message is then a view of it, no copy and no malloc.
+    src = allocBytes(size);
+    xteaDecryptInto(st.xtea, frame, at, n, src);
     if (st.layout === 'classic') {
-      const inner = u16(body, 0);
-      if (inner + 2 > body.length)
-        return fail(`XTEA_LENGTH: inner length ${inner} exceeds the ${body.length - 2} decrypted bytes (wrong XTEA key, or the key of another session?)`);
-      body = body.subarray(2, 2 + inner);
+      const inner = u16(src, 0);
+      if (inner + 2 > size)
+        return failed(flags, checksumField, seq, compressed, `XTEA_LENGTH: inner length ${inner} exceeds the ${size - 2} decrypted bytes (wrong XTEA key, or the key of another session?)`);
+      from = 2;
+      to = 2 + inner;
     } else {
-      const pad = body[0]!;
-      if (pad > 7 || pad + 1 > body.length)
-        return fail(`XTEA_PADDING: padding count ${pad} is impossible for ${body.length} decrypted bytes (wrong XTEA key, or the key of another session?)`);
-      body = body.subarray(1, body.length - pad);
+      const pad = src[0]!;
+      if (pad > 7 || pad + 1 > size)
+        return failed(flags, checksumField, seq, compressed, `XTEA_PADDING: padding count ${pad} is impossible for ${size} decrypted bytes (wrong XTEA key, or the key of another session?)`);
+      from = 1;
+      to = size - pad;
     }
   } else if (st.layout === 'blocks') {
     // Unencrypted 14.05 frames (challenge, login packet) still open with the padding count.
-    const pad = body[0];
-    if (pad === undefined || pad > 7 || pad + 1 > body.length) return fail(`FRAME_PADDING: padding count ${pad ?? 'missing'} does not fit the ${body.length}-byte body`);
-    body = body.subarray(1, body.length - pad);
-  } else if (st.plainInnerLength && body.length >= 2 && u16(body, 0) === body.length - 2) {
+    const pad = size > 0 ? frame[at]! : -1;
+    if (pad < 0 || pad > 7 || pad + 1 > size) return failed(flags, checksumField, seq, compressed, `FRAME_PADDING: padding count ${pad < 0 ? 'missing' : pad} does not fit the ${size}-byte body`);
+    from = at + 1;
+    to = n - pad;
+  } else if (st.plainInnerLength && size >= 2 && u16(frame, at) === size - 2) {
     flags.push('INNER_LENGTH');
-    body = body.subarray(2);
+    from = at + 2;
   }
-  if (compressed) {
-    try {
-      const out = inflateRawSync(body, { maxOutputLength: st.maxInflated ?? MAX_INFLATED });
-      if (out.length === 0) return fail(`DEFLATE: the ${body.length}-byte compressed body inflates to nothing`);
-      body = new Uint8Array(out.buffer, out.byteOffset, out.length);
-    } catch (e) {
-      const err = e as NodeJS.ErrnoException;
-      if (err.code === 'ERR_BUFFER_TOO_LARGE') return fail(`DEFLATE: body inflates past ${st.maxInflated ?? MAX_INFLATED} bytes`);
-      return fail(`DEFLATE: ${err.message} (compressed body of ${body.length} bytes)`);
-    }
+  if (!compressed) return { payload: src === frame ? frame.slice(from, to) : src.subarray(from, to), checksumField, seq, compressed, flags };
+  const max = st.maxInflated ?? MAX_INFLATED;
+  try {
+    const out = inflateRaw(src, max, from, to);
+    if (out.length === 0) return failed(flags, checksumField, seq, compressed, `DEFLATE: the ${to - from}-byte compressed body inflates to nothing`);
+    return { payload: out, checksumField, seq, compressed, flags };
+  } catch (e) {
+    if (!(e instanceof InflateError)) throw e;
+    if (e.message.startsWith('output exceeds')) return failed(flags, checksumField, seq, compressed, `DEFLATE: body inflates past ${max} bytes`);
+    return failed(flags, checksumField, seq, compressed, `DEFLATE: ${e.message} (compressed body of ${to - from} bytes)`);
   }
-  return { payload: body, checksumField, seq, compressed, flags };
 }
 
 export interface EncodeOptions {

@@ -145,7 +145,7 @@ export async function startHttpLoginProxy(opts: HttpLoginProxyOptions): Promise<
       answer = await fetch(new URL(path, upstream), {
         method: req.method ?? 'POST',
         headers,
-        ...(req.method === 'GET' || req.method === 'HEAD' ? {} : { body }),
+        ...(req.method === 'GET' || req.method === 'HEAD' ? {} : { body: new Uint8Array(body) }),
         signal: AbortSignal.timeout(opts.timeoutMs ?? 10_000),
         redirect: 'manual',
       });

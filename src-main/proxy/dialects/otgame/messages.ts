@@ -25,25 +25,28 @@ export function nameMessages(service: Service, dir: Dir, payload: Uint8Array, ct
   if (payload.length === 0) return { type: 'EMPTY', code: -1, body: {}, flags: [] };
   const r = new Reader(payload);
   const flags: string[] = [];
-  const listed: Record<string, unknown>[] = [];
-  let first: { type: string; code: number } | undefined;
-  while (r.left > 0) {
-    const at = r.pos;
-    const code = r.u8();
-    const type = opcodeName(service, dir, code);
-    first ??= { type, code };
-    const entry: Record<string, unknown> = { op: opHex(code), type };
-    if (listed.length < MAX_LISTED) listed.push(entry);
-    const decode = fieldDecoder(service, dir, code);
+  const code = payload[0]!;
+  const type = opcodeName(service, dir, code);
+  // The first message's fields are the body; later ones go to body.then with their type.
+  const body: Record<string, unknown> = { op: opHex(code) };
+  let then: Record<string, unknown>[] | undefined;
+  let entry = body;
+  let op = code;
+  let count = 0;
+  for (;;) {
+    r.pos++;
+    count++;
+    const decode = fieldDecoder(service, dir, op);
     if (!decode) {
-      if (!flags.includes('UNKNOWN_OPCODE') && type.startsWith('UNKNOWN_')) flags.push('UNKNOWN_OPCODE');
-      entry.undecoded = `${r.left} byte(s) from offset ${r.pos} (no field layout for ${opHex(code)})`;
+      if (opcodeName(service, dir, op).startsWith('UNKNOWN_') && !flags.includes('UNKNOWN_OPCODE')) flags.push('UNKNOWN_OPCODE');
+      if (r.left > 0) entry.undecoded = `${r.left} byte(s) from offset ${r.pos} (no field layout for ${opHex(op)})`;
       break;
     }
+    const at = r.pos - 1;
     try {
-      const { fields, complete } = decode(r, ctx);
-      Object.assign(entry, fields);
-      if (!complete) {
+      const f = decode(r, ctx);
+      for (const k in f.fields) entry[k] = f.fields[k];
+      if (!f.complete) {
         if (r.left > 0) entry.undecoded = `${r.left} byte(s) from offset ${r.pos} (layout depends on the client's assets or version)`;
         break;
       }
@@ -53,11 +56,14 @@ export function nameMessages(service: Service, dir: Dir, payload: Uint8Array, ct
       entry.truncated = `${e.message} (message started at offset ${at})`;
       break;
     }
+    if (r.left === 0) break;
+    op = payload[r.pos]!;
+    entry = { op: opHex(op), type: opcodeName(service, dir, op) };
+    if (count < MAX_LISTED) (then ??= []).push(entry);
   }
-  if (listed.length > 1) flags.push('MULTI');
-  const [head, ...rest] = listed;
-  const { op: _op, type: _type, ...fields } = head!;
-  const body: Record<string, unknown> = { op: head!.op, ...fields };
-  if (rest.length) body.then = rest;
-  return { type: first!.type, code: first!.code, body, flags };
+  if (count > 1) {
+    flags.push('MULTI');
+    if (then) body.then = then;
+  }
+  return { type, code, body, flags };
 }

@@ -65,13 +65,24 @@ export class Reader {
   string(what = 'string'): string {
     const len = this.u16(`${what} length`);
     this.#need(len, what);
-    const raw = this.bytes.subarray(this.pos, this.pos + len);
+    const b = this.bytes;
+    const start = this.pos;
     this.pos += len;
-    try {
-      return utf8.decode(raw);
-    } catch {
-      return latin1.decode(raw);
+    // ASCII (most game text) without a view or a decoder call; views of small arrays are costly in V8.
+    let ascii = '';
+    for (let i = start; i < start + len; i++) {
+      const c = b[i]!;
+      if (c >= 0x80) {
+        const raw = b.slice(start, start + len);
+        try {
+          return utf8.decode(raw);
+        } catch {
+          return latin1.decode(raw);
+        }
+      }
+      ascii += String.fromCharCode(c);
     }
+    return ascii;
   }
 
   position(what = 'position'): Position {
@@ -98,4 +109,6 @@ export function toHex(b: Uint8Array, max = Infinity): string {
   return s;
 }
 
-export const opHex = (code: number): string => `0x${code.toString(16).padStart(2, '0').toUpperCase()}`;
+const OP_HEX = Array.from({ length: 256 }, (_, i) => `0x${i.toString(16).padStart(2, '0').toUpperCase()}`);
+/** "0x7A" for an opcode. */
+export const opHex = (code: number): string => OP_HEX[code & 0xff]!;

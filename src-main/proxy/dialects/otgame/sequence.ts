@@ -15,6 +15,9 @@ export interface SequenceVerdict {
   readonly flag?: string;
 }
 
+const OK: SequenceVerdict = Object.freeze({});
+const ZERO: SequenceVerdict = Object.freeze({ flag: 'SEQ_ZERO' });
+
 export class SequenceCheck {
   #expected: number | null;
 
@@ -29,16 +32,16 @@ export class SequenceCheck {
 
   check(seq: number): SequenceVerdict {
     if (this.dir === 'c2s') {
-      if (seq === 0) return { flag: 'SEQ_ZERO' };
+      if (seq === 0) return ZERO;
       const want = this.#expected!;
       // Canary advances its counter whether or not the number matched.
       this.#expected = nextSequence(want);
       if (seq !== want) return { error: `BAD_SEQUENCE: expected ${want}, got ${seq}; Canary drops this message` };
-      return {};
+      return OK;
     }
     const want = this.#expected;
     this.#expected = nextSequence(seq);
     if (want !== null && seq !== want) return { error: `BAD_SEQUENCE: expected ${want}, got ${seq} (${seq > want ? `${seq - want} missing` : 'repeated or out of order'}); OTClient does not check` };
-    return {};
+    return OK;
   }
 }

@@ -151,7 +151,7 @@ describe('failures are reported on the message, and the session goes on', () => 
   it('bad checksum (Adler-32 session)', () => {
     const chunks = scriptedGameSession(1098);
     const bad = chunks[4]!.bytes.slice();
-    bad[bad.length - 1] ^= 0x55;
+    bad[bad.length - 1] = bad[bad.length - 1]! ^ 0x55;
     const { messages } = feed([...chunks.slice(0, 4), { ...chunks[4]!, bytes: bad }, ...chunks.slice(5)]);
     expect(messages[4]!.error).toMatch(/^BAD_CHECKSUM: frame says 0x[0-9a-f]{8}, its \d+ bytes sum to 0x[0-9a-f]{8}$/);
     expect(messages[4]!.wire).toEqual(bad);
@@ -188,7 +188,7 @@ describe('failures are reported on the message, and the session goes on', () => 
     const body = z.slice(6);
     xteaDecryptInPlace(key, body);
     body[2] = 0xff;
-    body[3] ^= 0xff;
+    body[3] = body[3]! ^ 0xff;
     xteaEncryptInPlace(key, body);
     const bad = Uint8Array.from([...z.subarray(0, 6), ...body]);
     const { messages } = feed([...chunks.slice(0, 4), { ...map, bytes: bad }, ...chunks.slice(5)]);

@@ -18,6 +18,7 @@ import { framingForVersion, versionText, type ChecksumMode, type FrameLayout } f
 import { parseLoginPacket, type LoginPacket } from './login-packet';
 import { nameMessages } from './messages';
 import { type Service } from './opcodes';
+import { type FieldContext } from './fields';
 import { encodePdu } from './pdu';
 import { FieldError, Reader } from './reader';
 import { type RsaPrivateKey } from './rsa';
@@ -37,6 +38,8 @@ export interface OtSessionOptions {
   readonly maxInflated?: number;
 }
 
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
 /** What encode() and corruptBody() need to rebuild a frame. */
 interface FrameMeta {
   readonly state: FrameState;
@@ -51,6 +54,8 @@ class Direction {
   xtea: XteaSchedule | null = null;
   readonly sequence: SequenceCheck;
   frames = 0;
+  /** Cached FrameState; null when layout, checksum or key changed. */
+  state: FrameState | null = null;
   constructor(readonly dir: Dir) {
     this.sequence = new SequenceCheck(dir);
   }
@@ -64,6 +69,7 @@ export class OtGameSession implements DialectSession {
   #service: Service | undefined;
   #layout: FrameLayout | undefined;
   #version = 0;
+  #fieldContext: FieldContext = { version: 0 };
   #loginSeen = false;
   /** The login packet should have opened XTEA (every version the dialect supports encrypts after login). */
   #keyExpected = true;
@@ -80,46 +86,59 @@ export class OtGameSession implements DialectSession {
 
   decode(dir: Dir, chunk: Uint8Array): ProxyMessage[] {
     const d = dir === 'c2s' ? this.#c2s : this.#s2c;
+    // The common case: nothing buffered and the chunk is exactly one frame — no copy at all.
+    if (this.#layout && d.splitter.buffered === 0 && d.splitter.isWholeFrame(chunk, this.#layout)) return [this.#decodeFrame(d, chunk)];
     d.splitter.push(chunk);
     const out: ProxyMessage[] = [];
     for (;;) {
       if (!this.#layout) {
         const found = detectLayout(d.splitter.peek());
         if (!found) break;
-        this.#layout = found.layout;
-        this.#c2s.checksum = this.#s2c.checksum = found.checksum;
+        this.#setLayout(found.layout);
+        this.#setChecksum(found.checksum);
         this.#ctx.facts({ framing: { layout: found.layout, checksum: found.checksum } });
       }
       this.#service ??= dir === 's2c' ? 'game' : undefined;
-      const frame = d.splitter.next(this.#layout);
+      const frame = d.splitter.next(this.#layout ?? 'classic');
       if (!frame) break;
       out.push(this.#decodeFrame(d, frame));
     }
     return out;
   }
 
+  /** The frame state of a direction, rebuilt only when the session changes it (layout, checksum, key). */
   #state(d: Direction): FrameState {
-    return {
+    d.state ??= {
       layout: this.#layout ?? 'classic',
       checksum: d.checksum,
       xtea: d.xtea,
       plainInnerLength: d.dir === 's2c' && !d.xtea,
       maxInflated: this.#opts.maxInflated ?? MAX_INFLATED,
     };
+    return d.state;
+  }
+
+  #setChecksum(c: ChecksumMode): void {
+    this.#c2s.checksum = this.#s2c.checksum = c;
+    this.#c2s.state = this.#s2c.state = null;
+  }
+
+  #setLayout(l: FrameLayout): void {
+    this.#layout = l;
+    this.#c2s.state = this.#s2c.state = null;
   }
 
   #decodeFrame(d: Direction, wire: Uint8Array): ProxyMessage {
     const state = this.#state(d);
     // After the login packet without a recovered key (passthrough, or a failed RSA decryption) the frames stay closed.
     const closed = this.#loginSeen && state.xtea === null && this.#service !== undefined && this.#keyExpected;
-    const frame = closed ? undefined : decodeFrame(wire, state);
     d.frames++;
     const flags: string[] = [this.#service === 'login' ? 'LOGIN' : 'GAME'];
     if (this.#layout === 'blocks') flags.push('BLOCKS');
     if (wire.length - 2 > MAX_INFLATED) flags.push('OVERSIZED');
+    const frame = closed ? undefined : decodeFrame(wire, state, flags);
     const isLoginPacket = d.dir === 'c2s' && !this.#loginSeen;
     if (!frame) return this.#opaque(d, wire, state, flags, this.#opts.serverKey ? this.#noKey : undefined);
-    flags.push(...frame.flags);
     let error = frame.error;
     const seq = frame.seq;
     if (seq !== null && !error) {
@@ -130,8 +149,8 @@ export class OtGameSession implements DialectSession {
     const meta: FrameMeta = { state, seq, compressed: frame.compressed };
     if (isLoginPacket) return this.#loginPacket(d, wire, frame, flags, error, meta);
     if (!frame.payload) return this.#message(d, { type: 'UNDECODED', code: -1, wire, flags, error, meta, seq });
-    const named = nameMessages(this.#service ?? 'game', d.dir, frame.payload, { version: this.#version });
-    flags.push(...named.flags);
+    const named = nameMessages(this.#service ?? 'game', d.dir, frame.payload, this.#fieldContext);
+    for (const f of named.flags) flags.push(f);
     let rewritten: Uint8Array | undefined;
     let body: Record<string, unknown> = named.body;
     if (this.#service === 'login' && d.dir === 's2c') {
@@ -180,6 +199,7 @@ export class OtGameSession implements DialectSession {
     if (login.xteaKey) {
       const s = xteaSchedule(login.xteaKey);
       this.#c2s.xtea = this.#s2c.xtea = s;
+      this.#c2s.state = this.#s2c.state = null;
       flags.push('KEY_RECOVERED');
     } else if (!login.error && this.#opts.serverKey === null) {
       // Passthrough: the rest of the session is encrypted and stays so.
@@ -197,7 +217,7 @@ export class OtGameSession implements DialectSession {
     else if (typeof login.fields.sessionKey === 'string') facts.account = login.fields.sessionKey.split('\n')[0];
     this.#ctx.facts(facts);
     const key = `login-${this.#nextKey++}`;
-    this.#pending.s2c.push({ key, codes: null });
+    this.#expect('s2c', key, null);
     const type = login.service === 'login' ? 'ENTER_ACCOUNT' : 'GAME_LOGIN';
     return {
       dir: d.dir,
@@ -224,13 +244,14 @@ export class OtGameSession implements DialectSession {
 
   #applyVersion(version: number, forced: boolean): void {
     this.#version = version;
+    this.#fieldContext = { version };
     const f = framingForVersion(version);
     if (forced) {
-      this.#layout = f.layout;
-      if (this.#c2s.frames === 0 && this.#s2c.frames === 0) this.#c2s.checksum = this.#s2c.checksum = f.initialChecksum;
+      this.#setLayout(f.layout);
+      if (this.#c2s.frames === 0 && this.#s2c.frames === 0) this.#setChecksum(f.initialChecksum);
     }
     // The login service stays on its initial checksum (Canary's ProtocolLogin); the game session turns sequencing on.
-    if (this.#service !== 'login' && this.#loginSeen) this.#c2s.checksum = this.#s2c.checksum = f.sessionChecksum;
+    if (this.#service !== 'login' && this.#loginSeen) this.#setChecksum(f.sessionChecksum);
     const note = this.#layout && this.#layout !== f.layout ? `frames use the ${this.#layout} layout although ${versionText(version)} implies ${f.layout}` : undefined;
     this.#ctx.facts({ protocolVersion: version, framing: { layout: this.#layout ?? f.layout, checksum: this.#c2s.checksum, ...(note ? { note } : {}) } });
   }
@@ -273,9 +294,17 @@ export class OtGameSession implements DialectSession {
     return undefined;
   }
 
+  /** Waits for an answer travelling `dir`; at most 64 wait per direction (a peer that never answers cannot grow the list). */
+  #expect(dir: Dir, key: string, codes: readonly number[] | null): void {
+    const q = this.#pending[dir];
+    if (q.length >= 64) q.shift();
+    q.push({ key, codes });
+  }
+
   /** Pairs: the login packet with the first answer; ping with ping back (c2s 0x1D ↔ s2c 0x1D, s2c 0x1E ↔ c2s 0x1E). */
   #answer(dir: Dir, _type: string, code: number): { answers?: string } {
     const q = this.#pending[dir];
+    if (q.length === 0) return {};
     const i = q.findIndex((p) => p.codes === null || p.codes.includes(code));
     if (i < 0) return {};
     const [p] = q.splice(i, 1);
@@ -291,30 +320,21 @@ export class OtGameSession implements DialectSession {
       const isRequest = (d.dir === 'c2s' && m.code === 0x1d) || (d.dir === 's2c' && m.code === 0x1e);
       if (isRequest) {
         requestKey = `ping-${this.#nextKey++}`;
-        this.#pending[d.dir === 'c2s' ? 's2c' : 'c2s'].push({ key: requestKey, codes: [m.code] });
+        this.#expect(d.dir === 'c2s' ? 's2c' : 'c2s', requestKey, [m.code]);
       }
     }
     if (this.#service === 'game' && d.dir === 's2c' && m.code === 0x1f) {
       requestKey = `challenge-${this.#nextKey++}`;
-      this.#pending.c2s.push({ key: requestKey, codes: [0x0a] });
+      this.#expect('c2s', requestKey, [0x0a]);
     }
-    const answers = requestKey ? {} : m.code >= 0 ? this.#answer(d.dir, m.type, m.code) : {};
-    return {
-      dir: d.dir,
-      type: m.type,
-      code: m.code,
-      seq: m.seq,
-      ref: null,
-      flags: m.flags,
-      wire: m.wire,
-      ...(m.plain ? { plain: m.plain } : {}),
-      ...(m.body !== undefined ? { body: m.body } : {}),
-      ...(m.error ? { error: m.error } : {}),
-      ...(requestKey ? { requestKey } : {}),
-      ...answers,
-      forward: true,
-      meta: m.meta,
-    };
+    const answers = requestKey || m.code < 0 ? undefined : this.#answer(d.dir, m.type, m.code).answers;
+    const msg: Mutable<ProxyMessage> = { dir: d.dir, type: m.type, code: m.code, seq: m.seq, ref: null, flags: m.flags, wire: m.wire, forward: true, meta: m.meta };
+    if (m.plain) msg.plain = m.plain;
+    if (m.body !== undefined) msg.body = m.body;
+    if (m.error) msg.error = m.error;
+    if (requestKey) msg.requestKey = requestKey;
+    if (answers) msg.answers = answers;
+    return msg;
   }
 
   encode(msg: ProxyMessage): Uint8Array {

@@ -31,6 +31,12 @@ export class FrameSplitter {
     this.#end += chunk.length;
   }
 
+  /** Whether `chunk` is exactly one whole frame of `layout` (the caller then uses it as it is). */
+  isWholeFrame(chunk: Uint8Array, layout: FrameLayout): boolean {
+    if (chunk.length < 2) return false;
+    return 2 + bodyLength(layout, chunk[0]! | (chunk[1]! << 8)) === chunk.length;
+  }
+
   /** The u16 length field of the next frame, or null while fewer than 2 bytes wait. */
   peekLength(): number | null {
     if (this.#end - this.#start < 2) return null;

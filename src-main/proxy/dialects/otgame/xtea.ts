@@ -65,6 +65,25 @@ export function xteaDecryptInPlace(s: XteaSchedule, bytes: Uint8Array, start = 0
   }
 }
 
+/**
+ * Decrypts src[start, end) into dst[0, end - start), leaving src untouched.
+ * The proxy decrypts each frame into one reused scratch buffer this way:
+ * no view objects per frame (bench/otgame.bench.ts).
+ */
+export function xteaDecryptInto(s: XteaSchedule, src: Uint8Array, start: number, end: number, dst: Uint8Array): void {
+  const d = s.dec;
+  for (let j = start, o = 0; j + 8 <= end; j += 8, o += 8) {
+    let v0 = readLE(src, j);
+    let v1 = readLE(src, j + 4);
+    for (let i = 0; i < 64; i += 2) {
+      v1 = (v1 - ((((v0 << 4) ^ (v0 >>> 5)) + v0) ^ d[i]!)) | 0;
+      v0 = (v0 - ((((v1 << 4) ^ (v1 >>> 5)) + v1) ^ d[i + 1]!)) | 0;
+    }
+    writeLE(dst, o, v0);
+    writeLE(dst, o + 4, v1);
+  }
+}
+
 /** Encrypts bytes[start, end) in place; the length must be a multiple of 8. */
 export function xteaEncryptInPlace(s: XteaSchedule, bytes: Uint8Array, start = 0, end = bytes.length): void {
   const e = s.enc;
