@@ -25,8 +25,20 @@ import { messageDetail } from './detail';
 import { startProxy, type ProxyRun, type ProxySetupOptions } from '../proxy/setup';
 import { StateTracker } from '../proxy/dialects/up2/state-tracker';
 
-type Handler<C extends RequestChannel> = (params: ParamsOf<C>, client: UiClient) => Promise<ResultOf<C>> | ResultOf<C>;
-type Handlers = { [C in RequestChannel]: Handler<C> };
+export type Handler<C extends RequestChannel> = (params: ParamsOf<C>, client: UiClient) => Promise<ResultOf<C>> | ResultOf<C>;
+export type Handlers = { [C in RequestChannel]: Handler<C> };
+
+/**
+ * A domain's services (replay, migrations, config, audit): its request
+ * handlers, and what to do when the console starts and stops. Each lives in
+ * src-main/console/modules/<domain>.ts and is listed in modules/index.ts.
+ */
+export interface ServiceModule {
+  readonly name: string;
+  readonly handlers: Partial<Handlers>;
+  start?(services: ConsoleServices): void | Promise<void>;
+  close?(): void | Promise<void>;
+}
 
 export interface UiClient {
   readonly id: number;
@@ -50,7 +62,8 @@ export interface UiConnection {
 
 export class ConsoleServices {
   private readonly events = new EventEmitter();
-  private readonly handlers: Handlers;
+  private readonly handlers: Partial<Handlers>;
+  private readonly modules: ServiceModule[] = [];
   private readonly clients = new Map<number, UiClient>();
   private nextClient = 1;
   readonly startedAt = Date.now();
@@ -62,7 +75,10 @@ export class ConsoleServices {
   private sessionsTimer: NodeJS.Timeout | null = null;
   private sessionsDirty = false;
 
-  constructor(readonly options: ServicesOptions) {
+  constructor(
+    readonly options: ServicesOptions,
+    modules: readonly ServiceModule[] = [],
+  ) {
     this.events.setMaxListeners(0);
     this.traffic = new TrafficHub(
       () => this.run?.proxy.records ?? null,
@@ -104,7 +120,14 @@ export class ConsoleServices {
       'faults.add': (spec) => this.withBadInput(() => this.requireRun().proxy.faults.add(spec as FaultSpec)),
       'faults.update': (p) => this.withBadInput(() => this.requireRun().proxy.faults.update(String(p?.id), p?.patch ?? {})),
       'faults.remove': (p) => ({ removed: this.requireRun().proxy.faults.remove(String(p?.id)) }),
-    };
+    } satisfies Partial<Handlers>;
+    for (const m of modules) {
+      for (const ch of Object.keys(m.handlers)) {
+        if (ch in this.handlers) throw new Error(`service module ${m.name}: channel ${ch} is already handled`);
+      }
+      Object.assign(this.handlers, m.handlers);
+      this.modules.push(m);
+    }
   }
 
   private withBadInput<T>(f: () => T): T {
@@ -122,6 +145,7 @@ export class ConsoleServices {
 
   /** Starts the demo or the configured proxy. */
   async start(): Promise<void> {
+    for (const m of this.modules) await m.start?.(this);
     if (this.options.demo !== false && !this.options.proxy) {
       this.demo = await Demo.start({
         ...(this.options.demo ?? {}),
@@ -231,7 +255,8 @@ export class ConsoleServices {
   /** Runs a request from a UI. Unknown channels and handler failures become ServiceErrors. */
   async handle(channel: unknown, params: unknown, client: UiClient = { id: 0, send: () => {} }): Promise<unknown> {
     if (!isRequestChannel(channel)) throw new ServiceError('UNKNOWN_CHANNEL', `no such request channel: ${String(channel)}`);
-    const handler = this.handlers[channel] as (p: unknown, c: UiClient) => unknown;
+    const handler = this.handlers[channel] as ((p: unknown, c: UiClient) => unknown) | undefined;
+    if (!handler) throw new ServiceError('UNAVAILABLE', `${channel} is not available in this console`);
     try {
       return await handler(params, client);
     } catch (e) {
@@ -257,6 +282,7 @@ export class ConsoleServices {
     if (this.sessionsTimer) clearInterval(this.sessionsTimer);
     this.traffic.close();
     this.events.removeAllListeners();
+    for (const m of this.modules) await m.close?.();
     if (this.demo) await this.demo.stop();
     else await this.run?.close();
     this.demo = null;

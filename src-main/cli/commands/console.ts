@@ -3,6 +3,7 @@ import { UsageError } from '../command';
 import { intOption, parse, parseHostPort } from '../args';
 import { createLog } from '../log';
 import { ConsoleServices } from '../../console/services';
+import { SERVICE_MODULES } from '../../console/modules';
 import { startWebShell } from '../../shell/web/server';
 import { APP } from '../../console/app-info';
 import { parseIdentityKey } from '../trust';
@@ -66,7 +67,7 @@ proxy in decrypt mode in front of it, and a few bots. For real work:
           ...(values.capture ? { capture: { path: values.capture } } : {}),
         },
         log,
-      });
+      }, SERVICE_MODULES.map((m) => m()));
     } else {
       services = new ConsoleServices({
         shell: 'web',
@@ -76,7 +77,7 @@ proxy in decrypt mode in front of it, and a few bots. For real work:
           ...(values.capture ? { capture: { path: values.capture, overwrite: true } } : {}),
         },
         log,
-      });
+      }, SERVICE_MODULES.map((m) => m()));
     }
     await services.start();
     const shell = await startWebShell(services, { host, port, ...(values.token ? { token: values.token } : {}) });

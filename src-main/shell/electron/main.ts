@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { REQUEST_CHANNELS, ServiceError } from '../../../src-shared/ipc/contract';
 import { ConsoleServices, type UiConnection } from '../../console/services';
+import { SERVICE_MODULES } from '../../console/modules';
 import { projectRoot } from '../../console/paths';
 
 const root = projectRoot();
@@ -58,7 +59,10 @@ async function createWindow(services: ConsoleServices): Promise<BrowserWindow> {
 
 async function start(): Promise<void> {
   await app.whenReady();
-  const services = new ConsoleServices({ shell: 'electron', demo: process.argv.includes('--no-demo') ? false : {} });
+  const services = new ConsoleServices(
+    { shell: 'electron', demo: process.argv.includes('--no-demo') ? false : {} },
+    SERVICE_MODULES.map((m) => m()),
+  );
   await services.start();
   let win: BrowserWindow | null = null;
   for (const channel of REQUEST_CHANNELS) {
