@@ -6,12 +6,12 @@
  * not know, source columns not carried over, a non-empty target) is a
  * warning — reported, never silently ignored.
  */
-import { compileTable, type TableMapper } from './mapper';
+import { compileTable, sourceColumnsOf, type TableMapper } from './mapper';
 import { groupSourceColumn, orderOf, type IncrementalSpec, type Profile, type Scalar, type TableSpec } from './profile';
 import { selectionCondition, type Selection } from './selection';
 import { type Watermark, type RunType } from './checkpoint';
 import { type Source, type SqlCondition, type Target } from './adapters/types';
-import { fromJsonValue, intCompare, type Row, type Value } from './values';
+import { fromJsonValue, intCompare, toJsonValue, type SourceRow, type Value } from './values';
 
 export interface TablePlan {
   readonly spec: TableSpec;
@@ -23,7 +23,7 @@ export interface TablePlan {
   readonly groupColumn?: string;
   readonly where: readonly SqlCondition[];
   /** For sources without SQL: the incremental condition as a predicate. */
-  readonly predicate?: (row: Row) => boolean;
+  readonly predicate?: (row: SourceRow) => boolean;
   /** Columns whose highest values become this table's next watermark (incremental 'key'/'updated'). */
   readonly watermarkColumns?: readonly string[];
   /** Rows the source holds under `where` (for progress and ETA). */
@@ -74,13 +74,12 @@ export async function makePlan(input: PlanInput): Promise<Plan> {
       warnings.push(`the source has no table ${spec.source}: nothing to migrate into ${spec.target}`);
       continue;
     }
-    const mapper = compileTable(spec, ctx);
     const order = orderOf(spec);
     const groupColumn = groupSourceColumn(spec);
-    const select = new Set([...mapper.sourceColumns, ...order]);
+    const select = new Set([...sourceColumnsOf(spec), ...order]);
 
     const where: SqlCondition[] = [];
-    let predicate: ((row: Row) => boolean) | undefined;
+    let predicate: ((row: SourceRow) => boolean) | undefined;
     let watermarkColumns: string[] | undefined;
     if (spec.filter) where.push({ sql: spec.filter, params: [] });
     const sel = chosen && selectionCondition(chosen);
@@ -107,7 +106,7 @@ export async function makePlan(input: PlanInput): Promise<Plan> {
         const mark = input.watermarks[spec.source];
         const cond = mark && incrementalCondition(inc, mark);
         if (cond && source.sql) where.push(cond);
-        else if (mark && cond) predicate = incrementalPredicate(inc, mark);
+        else if (mark && cond) predicate = incrementalPredicate(inc, mark, [...select]);
       }
     }
 
@@ -124,6 +123,7 @@ export async function makePlan(input: PlanInput): Promise<Plan> {
       const dropped = cols.filter((c) => !select.has(c) && !(spec.drop && c in spec.drop));
       if (dropped.length) warnings.push(`${spec.source}: source column(s) ${dropped.join(', ')} are not carried over to ${spec.target} (not in the profile)`);
     }
+    const mapper = compileTable(spec, ctx, [...select]);
     let targetRowsBefore = 0;
     if (targetTables) {
       if (!targetTables.has(spec.target)) {
@@ -171,11 +171,12 @@ function incrementalCondition(inc: Marked, mark: Watermark): SqlCondition | unde
   return { sql: `${main.sql} OR ${inc.newKey} > ?`, params: [...main.params, decode(mark[inc.newKey])] };
 }
 
-function incrementalPredicate(inc: Marked, mark: Watermark): (row: Row) => boolean {
+function incrementalPredicate(inc: Marked, mark: Watermark, select: readonly string[]): (row: SourceRow) => boolean {
   const after = (column: string, strict: boolean) => {
     const m = decode(mark[column]);
-    return (row: Row) => {
-      const v = row[column];
+    const i = select.indexOf(column);
+    return (row: SourceRow) => {
+      const v = row[i];
       if (v == null) return false;
       const c = compareValues(v, m);
       return strict ? c > 0 : c >= 0;
@@ -184,7 +185,7 @@ function incrementalPredicate(inc: Marked, mark: Watermark): (row: Row) => boole
   const main = after(inc.column, inc.mode === 'key');
   if (inc.mode !== 'updated' || !inc.newKey || !(inc.newKey in mark)) return main;
   const fresh = after(inc.newKey, true);
-  return (row) => main(row) || fresh(row);
+  return (row: SourceRow) => main(row) || fresh(row);
 }
 
 /** Orders two values: numerically for numbers, else as text. */
@@ -193,6 +194,15 @@ export function compareValues(a: Value, b: Value): number {
   const x = String(a);
   const y = String(b);
   return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/** A comparable text for a row's order values (consecutive equal keys are duplicates: the scan is ordered). */
+export function orderKey(row: SourceRow, orderAt: readonly number[]): string {
+  if (orderAt.length === 1) {
+    const v = row[orderAt[0]!];
+    return typeof v === 'string' ? `s${v}` : `v${String(v)}`;
+  }
+  return JSON.stringify(orderAt.map((i) => toJsonValue(row[i] ?? null)));
 }
 
 export function decode(json: unknown): Value {

@@ -23,6 +23,7 @@ export interface RejectRecord {
 
 export class RejectsFile {
   private fd: number | undefined;
+  private bytes = 0;
 
   constructor(readonly path: string) {}
 
@@ -33,16 +34,20 @@ export class RejectsFile {
       if (existsSync(this.path) && fstatSizeOf(this.path) > resumeAt) truncateSync(this.path, resumeAt);
       this.fd = openSync(this.path, 'a');
     }
+    this.bytes = fstatSync(this.fd).size;
   }
 
   write(records: readonly RejectRecord[]): void {
     if (!records.length) return;
     if (this.fd === undefined) throw new Error('rejects file is not open');
-    writeSync(this.fd, `${records.map((r) => JSON.stringify(r)).join('\n')}\n`);
+    const text = `${records.map((r) => JSON.stringify(r)).join('\n')}\n`;
+    writeSync(this.fd, text);
+    this.bytes += Buffer.byteLength(text);
   }
 
+  /** Bytes written so far (what a resumed run cuts the file back to). */
   size(): number {
-    return this.fd === undefined ? 0 : fstatSync(this.fd).size;
+    return this.bytes;
   }
 
   close(): void {

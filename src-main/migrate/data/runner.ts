@@ -17,14 +17,14 @@ import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type AuditLog } from '../../audit/log';
-import { loadCheckpoint, saveCheckpoint, type CheckpointData, type RunState, type RunType, type TableProgress } from './checkpoint';
+import { CheckpointWriter, loadCheckpoint, type CheckpointData, type RunState, type RunType, type TableProgress } from './checkpoint';
 import { type MigrationEvents, type ProgressEvent, type RunSummary, type TableSummary } from './events';
-import { compareValues, decode, makePlan, type Plan, type TablePlan } from './plan';
+import { compareValues, decode, makePlan, orderKey, type Plan, type TablePlan } from './plan';
 import { resolveOptions, type Profile } from './profile';
 import { RejectsFile, rejectRecord, type RejectRecord } from './rejects';
 import { parseSelection } from './selection';
 import { LINE, UNREADABLE, isTransient, type Source, type Target } from './adapters/types';
-import { toJsonValue, type Row, type Value } from './values';
+import { toJsonValue, type Row, type SourceRow, type Value } from './values';
 
 export interface MigrationOptions {
   readonly profile: Profile;
@@ -142,11 +142,12 @@ export class DataMigration extends EventEmitter<MigrationEvents> {
       this.rejects.open();
       if (!dry) await o.target.begin([...new Set(plan.tables.map((t) => t.spec.target))], state.type === 'incremental');
     }
+    const checkpoint = new CheckpointWriter(o.checkpointPath);
     const save = async () => {
       if (dry) return;
       state.rejectsBytes = this.rejects.size();
       state.targetMarker = await o.target.marker();
-      saveCheckpoint(o.checkpointPath, data);
+      checkpoint.save(data);
     };
     data.run = state;
     await save();
@@ -170,6 +171,7 @@ export class DataMigration extends EventEmitter<MigrationEvents> {
       if (!(e instanceof Cancelled)) state.error = (e as Error).message;
     } finally {
       await save().catch(() => {});
+      checkpoint.close();
       this.rejects.close();
     }
     const summary = this.summary(state, plan, summaries, (performance.now() - started) / 1000);
@@ -239,13 +241,18 @@ export class DataMigration extends EventEmitter<MigrationEvents> {
 
     const keyCols = spec.key;
     const groupIndex = spec.group ? mapper.targetColumns.indexOf(spec.group) : -1;
+    // Positions in the source rows (arrays in t.select order).
+    const at = (c: string) => t.select.indexOf(c);
+    const orderAt = t.order.map(at);
+    const groupAt = t.groupColumn ? at(t.groupColumn) : -1;
+    const marksAt = (t.watermarkColumns ?? []).map((c) => [c, at(c)] as const);
     let failures = 0;
     for (;;) {
       // Everything after the last committed batch is (re)read from here.
       let pending: Value[][] = [];
       let pendingRejects: RejectRecord[] = [];
       let pendingRead = 0;
-      let lastRow: Row | undefined;
+      let lastRow: SourceRow | undefined;
       let prevOrderKey: string | undefined;
       const watermark = new Map<string, Value>(Object.entries(progress.watermark ?? {}).map(([c, v]) => [c, decode(v)]));
       const seenGroups = o.source.sql ? undefined : new Set<string>();
@@ -284,8 +291,8 @@ export class DataMigration extends EventEmitter<MigrationEvents> {
         this.rejectedTotal += pendingRejects.length;
         progress.read += pendingRead;
         this.rowsDone += pendingRead;
-        progress.after = t.order.map((c) => toJsonValue(lastRow![c] ?? null));
-        const line = (lastRow as Record<symbol, unknown>)[LINE];
+        progress.after = orderAt.map((i) => toJsonValue(lastRow![i] ?? null));
+        const line = (lastRow as unknown as Record<symbol, unknown>)[LINE];
         if (typeof line === 'number') progress.line = line;
         if (watermark.size) progress.watermark = Object.fromEntries([...watermark].map(([c, v]) => [c, toJsonValue(v)]));
         await save();
@@ -311,14 +318,14 @@ export class DataMigration extends EventEmitter<MigrationEvents> {
         });
         for await (const rows of scan) {
           for (const row of rows) {
-            const unreadable = (row as Record<symbol, unknown>)[UNREADABLE];
+            const unreadable = (row as unknown as Record<symbol, unknown>)[UNREADABLE];
+            const newGroup = groupAt >= 0 && lastRow !== undefined && !sameValue(row[groupAt], lastRow[groupAt]);
             // 'replace' tables: a batch holds whole groups, so flush only where a new group begins.
-            if (pending.length + pendingRejects.length >= batchSize && (!t.groupColumn || !lastRow || !sameValue(row[t.groupColumn], lastRow[t.groupColumn]))) await flush();
-            if (t.groupColumn && seenGroups && lastRow && !sameValue(row[t.groupColumn], lastRow[t.groupColumn])) {
-              const g = String(lastRow[t.groupColumn]);
-              seenGroups.add(g);
-              if (seenGroups.has(String(row[t.groupColumn])))
-                throw new MigrationError(`${spec.source}: group ${t.groupColumn}=${String(row[t.groupColumn])} appears again further down; an NDJSON source of a "replace" table must be sorted by ${t.groupColumn}`);
+            if (pending.length + pendingRejects.length >= batchSize && (groupAt < 0 || newGroup)) await flush();
+            if (newGroup && seenGroups) {
+              seenGroups.add(String(lastRow![groupAt]));
+              if (seenGroups.has(String(row[groupAt])))
+                throw new MigrationError(`${spec.source}: group ${t.groupColumn}=${String(row[groupAt])} appears again further down; an NDJSON source of a "replace" table must be sorted by ${t.groupColumn}`);
             }
             lastRow = row;
             pendingRead++;
@@ -326,21 +333,21 @@ export class DataMigration extends EventEmitter<MigrationEvents> {
               pendingRejects.push({ table: spec.source, kind: 'unreadable', key: {}, row: {}, reasons: [unreadable] });
               continue;
             }
-            for (const c of t.watermarkColumns ?? []) {
-              const v = row[c];
+            for (const [c, i] of marksAt) {
+              const v = row[i];
               const cur = watermark.get(c);
               if (v != null && (cur == null || compareValues(v, cur) > 0)) watermark.set(c, v);
             }
-            if (!t.groupColumn && o.source.sql) {
-              const k = orderKey(row, t.order);
+            if (groupAt < 0 && o.source.sql) {
+              const k = orderKey(row, orderAt);
               if (k === prevOrderKey) {
-                pendingRejects.push(rejectRecord(spec.source, 'duplicate', t.order, row, [`duplicate key (${t.order.join(', ')}) in the source: ${spec.target} allows one row per key`]));
+                pendingRejects.push(rejectRecord(spec.source, 'duplicate', t.order, named(row, t.select), [`duplicate key (${t.order.join(', ')}) in the source: ${spec.target} allows one row per key`]));
                 continue;
               }
               prevOrderKey = k;
             }
             const result = mapper.map(row);
-            if (result.reasons) pendingRejects.push(rejectRecord(spec.source, 'invalid', t.order, pick(row, t.select), result.reasons));
+            if (result.reasons) pendingRejects.push(rejectRecord(spec.source, 'invalid', t.order, named(row, t.select), result.reasons));
             else pending.push(result.values);
           }
         }
@@ -470,13 +477,6 @@ export class DataMigration extends EventEmitter<MigrationEvents> {
   }
 }
 
-function orderKey(row: Row, order: readonly string[]): string {
-  if (order.length === 1) {
-    const v = row[order[0]!];
-    return typeof v === 'string' ? `s${v}` : `v${String(v)}`;
-  }
-  return JSON.stringify(order.map((c) => toJsonValue(row[c] ?? null)));
-}
 
 function sameValue(a: Value | undefined, b: Value | undefined): boolean {
   if ((typeof a === 'number' || typeof a === 'bigint') && (typeof b === 'number' || typeof b === 'bigint')) return typeof a === typeof b ? a === b : BigInt(a) === BigInt(b);
@@ -496,8 +496,9 @@ function distinct(values: Value[]): Value[] {
   return out;
 }
 
-function pick(row: Row, cols: readonly string[]): Row {
+/** A source row as an object, for the rejects file. */
+function named(row: SourceRow, cols: readonly string[]): Row {
   const out: Row = {};
-  for (const c of cols) out[c] = row[c] ?? null;
+  cols.forEach((c, i) => (out[c] = row[i] ?? null));
   return out;
 }

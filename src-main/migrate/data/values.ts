@@ -8,6 +8,8 @@
  */
 export type Value = null | number | bigint | string | Uint8Array;
 export type Row = Record<string, Value>;
+/** A row as sources hand it over: values in the order of the columns asked for (no per-row objects on the hot path). */
+export type SourceRow = Value[];
 export type ColumnType = 'int' | 'real' | 'text' | 'blob';
 export const COLUMN_TYPES: readonly ColumnType[] = ['int', 'real', 'text', 'blob'];
 

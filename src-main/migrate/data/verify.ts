@@ -13,7 +13,7 @@
 import { createHash } from 'node:crypto';
 import { type RunState } from './checkpoint';
 import { type TableMapper } from './mapper';
-import { makePlan, type TablePlan } from './plan';
+import { makePlan, orderKey, type TablePlan } from './plan';
 import { resolveOptions, type Profile } from './profile';
 import { readRejects } from './rejects';
 import { parseSelection } from './selection';
@@ -105,15 +105,16 @@ async function verifyTable(o: VerifyOptions, t: TablePlan, rejected: Set<string>
   let rejectedCount = 0;
   let byKey: Map<string, { sum: bigint; n: number }> | undefined = new Map();
   const dedupe = !t.groupColumn && o.source.sql;
+  const orderAt = t.order.map((c) => t.select.indexOf(c));
   let prevOrder: string | undefined;
   for await (const rows of o.source.scan({ table: spec.source, columns: t.select, order: t.order, where: t.where, batchSize })) {
     for (const row of rows) {
-      if ((row as Record<symbol, unknown>)[UNREADABLE] !== undefined) {
+      if ((row as unknown as Record<symbol, unknown>)[UNREADABLE] !== undefined) {
         rejectedCount++;
         continue;
       }
       if (dedupe) {
-        const k = JSON.stringify(t.order.map((c) => toJsonValue(row[c] ?? null)));
+        const k = orderKey(row, orderAt);
         if (k === prevOrder) {
           rejectedCount++;
           continue;

@@ -18,7 +18,7 @@
  */
 import mysql from 'mysql2';
 import { type Connection as PromiseConnection } from 'mysql2/promise';
-import { type Row, type Value, byteLength } from '../values';
+import { type SourceRow, type Value, byteLength } from '../values';
 import { whereClause } from './sqlite';
 import {
   type ConfigWrite,
@@ -160,7 +160,7 @@ export class MysqlDatabase implements Source, Target {
     return Number(rows[0]!.n);
   }
 
-  async *scan(req: ScanRequest): AsyncIterable<Row[]> {
+  async *scan(req: ScanRequest): AsyncIterable<SourceRow[]> {
     const conds = [...req.where];
     if (req.after) {
       const order = req.order;
@@ -175,10 +175,10 @@ export class MysqlDatabase implements Source, Target {
     const conn = connect(this.url);
     try {
       const stream = conn
-        .query(`SELECT ${req.columns.map(qi).join(', ')} FROM ${qi(req.table)}${sql} ORDER BY ${req.order.map(qi).join(', ')}`, params.map(toParam))
+        .query({ sql: `SELECT ${req.columns.map(qi).join(', ')} FROM ${qi(req.table)}${sql} ORDER BY ${req.order.map(qi).join(', ')}`, rowsAsArray: true }, params.map(toParam))
         .stream({ highWaterMark: req.batchSize * 2 });
-      let batch: Row[] = [];
-      for await (const row of stream as AsyncIterable<Row>) {
+      let batch: SourceRow[] = [];
+      for await (const row of stream as AsyncIterable<SourceRow>) {
         batch.push(row);
         if (batch.length >= req.batchSize) {
           yield batch;

@@ -12,7 +12,7 @@
 import { closeSync, createReadStream, existsSync, mkdirSync, openSync, readdirSync, statSync, truncateSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { fromJsonValue, rowToJson, type Row, type Value } from '../values';
+import { fromJsonValue, rowToJson, type Row, type SourceRow, type Value } from '../values';
 import { LINE, UNREADABLE, type ConfigWrite, type ScanRequest, type Source, type Target, type WriteBatch, type WriteResult } from './types';
 
 const EXT = '.ndjson';
@@ -72,19 +72,18 @@ export class NdjsonFolder implements Source, Target {
     }
   }
 
-  async *scan(req: ScanRequest): AsyncIterable<Row[]> {
-    let batch: Row[] = [];
+  async *scan(req: ScanRequest): AsyncIterable<SourceRow[]> {
+    let batch: SourceRow[] = [];
     for await (const { line, row, error } of this.lines(req.table, req.skip ?? 0)) {
-      let out: Row;
+      let out: SourceRow;
       if (row) {
-        if (req.predicate && !req.predicate(row)) continue;
-        out = {};
-        for (const c of req.columns) out[c] = row[c] ?? null;
+        out = req.columns.map((c) => row[c] ?? null);
+        if (req.predicate && !req.predicate(out)) continue;
       } else {
-        out = {};
-        (out as Record<symbol, unknown>)[UNREADABLE] = error;
+        out = [];
+        (out as unknown as Record<symbol, unknown>)[UNREADABLE] = error;
       }
-      (out as Record<symbol, unknown>)[LINE] = line;
+      (out as unknown as Record<symbol, unknown>)[LINE] = line;
       batch.push(out);
       if (batch.length >= req.batchSize) {
         yield batch;

@@ -2,7 +2,7 @@
  * What the migration engine needs from a database or a folder of NDJSON
  * files. SQLite, MySQL/MariaDB and NDJSON each implement both sides.
  */
-import { type Row, type Value } from '../values';
+import { type SourceRow, type Value } from '../values';
 
 /** A condition on a source table, in the source's SQL, with `?` placeholders. */
 export interface SqlCondition {
@@ -20,8 +20,8 @@ export interface ScanRequest {
   readonly after?: readonly Value[];
   /** Lines already consumed: how sources without SQL (NDJSON) resume (see LINE). */
   readonly skip?: number;
-  /** For sources without SQL: a row predicate standing in for `where`. */
-  readonly predicate?: (row: Row) => boolean;
+  /** For sources without SQL: a row predicate standing in for `where` (rows as SourceRow, in `columns` order). */
+  readonly predicate?: (row: SourceRow) => boolean;
   readonly batchSize: number;
 }
 
@@ -37,8 +37,8 @@ export interface Source {
   tables(): Promise<string[]>;
   columns(table: string): Promise<string[] | undefined>;
   count(table: string, where: readonly SqlCondition[]): Promise<number>;
-  /** Rows in `order`, a batch at a time. */
-  scan(req: ScanRequest): AsyncIterable<Row[]>;
+  /** Rows in `order`, a batch at a time, each an array of the `columns` values. */
+  scan(req: ScanRequest): AsyncIterable<SourceRow[]>;
   close(): Promise<void>;
 }
 
