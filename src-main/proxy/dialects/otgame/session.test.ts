@@ -261,6 +261,9 @@ describe('binary login service', () => {
     const list = messages[1]!;
     expect(list.flags).toEqual(expect.arrayContaining(['LOGIN', 'MULTI', 'REWRITTEN']));
     expect(JSON.stringify(list.body)).not.toContain('hunter2');
+    // The record's bytes (what captures keep) have the session key's password masked, same length.
+    expect(Buffer.from(list.plain!).toString('latin1')).toContain('tester\n*******');
+    expect(list.plain!.length).toBe(scriptedLoginSession(1098, worlds)[1]!.payload.length);
     expect(seen).toEqual([{ id: 0, name: 'Testworld', host: '10.0.0.5', port: 7172, previewState: 0 }]);
     expect(facts).toMatchObject({ service: 'login', account: 'tester', worlds: [{ name: 'Testworld', host: '10.0.0.5', port: 7172 }] });
     const rewritten = session.encode(list) as Uint8Array;

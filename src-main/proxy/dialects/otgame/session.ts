@@ -22,6 +22,7 @@ import { type FieldContext } from './fields';
 import { encodePdu } from './pdu';
 import { FieldError, Reader } from './reader';
 import { type RsaPrivateKey } from './rsa';
+import { maskLoginAnswer } from './redact';
 import { SequenceCheck } from './sequence';
 import { FrameSplitter } from './splitter';
 import { xteaSchedule, type XteaSchedule } from './xtea';
@@ -165,7 +166,7 @@ export class OtGameSession implements DialectSession {
       type: named.type,
       code: named.code,
       wire,
-      plain: frame.payload,
+      plain: this.#service === 'login' && d.dir === 's2c' ? maskLoginAnswer(frame.payload) : frame.payload,
       body,
       flags,
       error,
