@@ -20,7 +20,8 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
-    const timer = setTimeout(() => reject(new Error(`web shell did not start in 30 s\n${stderr}`)), 30_000);
+    // The demo (server, proxy, bots with scrypt logins) takes a while on a busy 2-core machine.
+    const timer = setTimeout(() => reject(new Error(`web shell did not start in 90 s\n${stderr}`)), 90_000);
     child.stdout.on('data', (d: Buffer) => {
       out += d.toString();
       for (const line of out.split('\n')) {

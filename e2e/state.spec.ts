@@ -8,12 +8,15 @@ test('State: a diff between two chosen versions, not neighbours', async ({ page 
   await expect(versions.nth(2)).toBeVisible({ timeout: TRAFFIC_TIMEOUT });
   const newest = Number(await versions.nth(0).getAttribute('data-key'));
   const older = Number(await versions.nth(2).getAttribute('data-key'));
-  await versions.nth(2).getByTestId('state-pick-from').click();
-  await versions.nth(0).getByTestId('state-pick-to').click();
+  // The timeline grows while we look: address versions by number, not by position.
+  const row = (v: number) => page.locator(`[data-testid=state-versions-row][data-key="${v}"]`);
+  await row(older).getByTestId('state-pick-from').click();
+  await row(newest).getByTestId('state-pick-to').click();
   await expect(page.getByTestId('state-diff-pane')).toContainText(`v${older} → v${newest}`);
   await expect(page.getByTestId('state-diff').or(page.getByTestId('state-diff-empty'))).toBeVisible();
 
-  await versions.nth(1).click();
+  await row(newest).click();
+  await expect(page.getByTestId('state-tree-pane')).toContainText(`at v${newest}`);
   await expect(page.getByTestId('state-tree')).toBeVisible();
   await screenshot(page, 'state');
 });

@@ -231,6 +231,13 @@ describe('StateController and FaultsController', () => {
     expect(store.getState().faults.get('f2')).toMatchObject({ kind: 'drop', probability: 0.5 });
     await client.faults.update('f2', { enabled: false });
     expect(store.getState().faults.get('f2')!.enabled).toBe(false);
+    const slow = deferred<ReturnType<typeof fault>>();
+    bridge.handle('faults.update', () => slow.promise);
+    const pending = client.faults.update('f2', { enabled: true });
+    expect(store.getState().faults.get('f2')!.enabled).toBe(true); // shown before main answers
+    slow.reject(new Error('no proxy'));
+    await expect(pending).rejects.toThrow('no proxy');
+    expect(store.getState().faults.get('f2')!.enabled).toBe(false); // put back
     await client.faults.remove('f2');
     expect(store.getState().faults.has('f2')).toBe(false);
     bridge.handle('faults.add', () => {

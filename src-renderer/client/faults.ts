@@ -1,5 +1,5 @@
 /** The Faults view's requests. Errors come back to the form that asked. */
-import type { Bridge } from '../../src-shared/ipc/contract';
+import type { Bridge, FaultPatch } from '../../src-shared/ipc/contract';
 import type { Fault, FaultSpec } from '../../src-shared/faults';
 import type { ConsoleStore } from '../store';
 
@@ -15,10 +15,28 @@ export class FaultsController {
     return f;
   }
 
-  async update(id: string, patch: Partial<FaultSpec> & { enabled?: boolean }): Promise<Fault> {
-    const f = await this.bridge.invoke('faults.update', { id, patch });
-    this.store.getState().putFault(f);
-    return f;
+  /** Switching a fault on or off shows at once (the checkbox follows the click); a refusal puts it back. */
+  async update(id: string, patch: FaultPatch): Promise<Fault> {
+    const before = this.store.getState().faults.get(id);
+    if (before && patch.enabled !== undefined) this.store.getState().putFault({ ...before, enabled: patch.enabled });
+    try {
+      const f = await this.bridge.invoke('faults.update', { id, patch });
+      this.store.getState().putFault(f);
+      return f;
+    } catch (e) {
+      if (before) this.store.getState().putFault(before);
+      throw e;
+    }
+  }
+
+  /**
+   * Reloads the list: the services push 'faults.changed' when faults are
+   * added, changed or removed, not each time one hits a message, so the
+   * Faults view refreshes the counters this way while it is open.
+   */
+  async refresh(): Promise<void> {
+    const list = await this.bridge.invoke('faults.list', undefined);
+    this.store.getState().setFaults(list);
   }
 
   async remove(id: string): Promise<void> {

@@ -50,6 +50,7 @@ export class LiveUpdates {
       bridge.on('conflicts.added', (p) => this.queue((q) => q.conflicts.push(...p))),
       bridge.on('state.version', (p) => this.queue((q) => q.versions.push(p))),
       bridge.on('app.notice', (p) => this.store.getState().addNotice(p)),
+      bridge.on('proxy.status', (p) => this.store.getState().setProxy(p)),
     ];
     return () => {
       for (const off of offs) off();

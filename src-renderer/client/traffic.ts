@@ -62,7 +62,7 @@ export class TrafficController {
         paused: s.paused,
       });
       if (gen !== this.generation) return;
-      this.store.getState().trafficSnapshot(res, BACKLOG);
+      this.store.getState().trafficSnapshot(res);
       this.live.acceptSubscription(res.subscription);
     } catch (e) {
       if (gen !== this.generation) return;

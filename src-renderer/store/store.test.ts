@@ -35,7 +35,7 @@ describe('traffic slice', () => {
   });
 
   it('a snapshot replaces the window; appends bump the version only when rows are new', () => {
-    s().trafficSnapshot(subscription(7, rows(1, 4)), 4);
+    s().trafficSnapshot(subscription(7, rows(1, 4), true));
     expect(s()).toMatchObject({ subscription: 7, trafficCount: 4, hasOlder: true, subscribing: false });
     const v = s().trafficVersion;
     s().trafficAppend(rows(3, 4));
@@ -46,7 +46,7 @@ describe('traffic slice', () => {
   });
 
   it('keeps the window bounded, and says older rows can be paged back once it trims', () => {
-    s().trafficSnapshot(subscription(1, rows(1, 3)), 100);
+    s().trafficSnapshot(subscription(1, rows(1, 3)));
     expect(s().hasOlder).toBe(false);
     s().trafficAppend(rows(4, 25));
     expect(s().trafficCount).toBe(10);
@@ -55,7 +55,7 @@ describe('traffic slice', () => {
   });
 
   it('prepends pages and records whether more remain', () => {
-    s().trafficSnapshot(subscription(1, rows(6, 8)), 3);
+    s().trafficSnapshot(subscription(1, rows(6, 8), true));
     s().setLoadingOlder(true);
     s().trafficPrepend(rows(3, 5), false);
     expect(s()).toMatchObject({ trafficCount: 6, hasOlder: false, loadingOlder: false });

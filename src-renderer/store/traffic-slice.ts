@@ -45,7 +45,7 @@ export interface TrafficSlice {
   setFilterApplied(text: string): void;
   setServerFilterError(e: FilterError | null): void;
   setSubscribing(on: boolean): void;
-  trafficSnapshot(sub: TrafficSubscription, backlog: number): void;
+  trafficSnapshot(sub: TrafficSubscription): void;
   trafficAppend(rows: readonly MessageSummary[]): void;
   trafficPrepend(rows: readonly MessageSummary[], hasMore: boolean): void;
   setLoadingOlder(on: boolean): void;
@@ -82,7 +82,7 @@ export const createTrafficSlice =
     setServerFilterError: (filterError) => set({ filterError }),
     setSubscribing: (subscribing) => set({ subscribing }),
 
-    trafficSnapshot: (sub, backlog) => {
+    trafficSnapshot: (sub) => {
       const w = get().trafficWindow;
       w.replace(sub.rows);
       set((s) => ({
@@ -90,8 +90,7 @@ export const createTrafficSlice =
         subscribing: false,
         trafficVersion: s.trafficVersion + 1,
         trafficCount: w.length,
-        // A full backlog means there may be more behind it; main says for sure when paged.
-        hasOlder: sub.rows.length >= backlog,
+        hasOlder: sub.hasOlder,
         ...(sub.filterError ? { filterError: sub.filterError } : {}),
       }));
     },

@@ -8,10 +8,11 @@ import { summary } from '../../src-shared/filter/test-messages';
 export const rows = (from: number, to: number, over: Partial<MessageSummary> = {}): MessageSummary[] =>
   Array.from({ length: to - from + 1 }, (_, i) => summary({ id: from + i, ...over }));
 
-export const subscription = (id: number, r: readonly MessageSummary[]): TrafficSubscription => ({
+export const subscription = (id: number, r: readonly MessageSummary[], hasOlder = false): TrafficSubscription => ({
   subscription: id,
   rows: r,
   newestId: r[r.length - 1]?.id ?? 0,
+  hasOlder,
   filterError: null,
 });
 

@@ -19,7 +19,7 @@ export function DetailPane() {
   const client = useClient();
   if (selectedId === null) {
     return (
-      <aside className="detail" data-testid="detail-pane">
+      <aside className="detail idle" data-testid="detail-pane">
         <EmptyState title="No message selected">Click a row, or focus the table and use ↑ ↓ to move through it.</EmptyState>
       </aside>
     );

@@ -1,6 +1,7 @@
 /** Add or change a fault: the fields its kind needs, checked with the same rules main applies. */
 import { useState } from 'react';
 import { FAULT_KINDS, validateFault, type FaultKind, type FaultSpec } from '../../src-shared/faults';
+import type { FaultPatch } from '../../src-shared/ipc/contract';
 
 interface Draft {
   kind: FaultKind;
@@ -73,6 +74,18 @@ export function specOf(d: Draft): Partial<FaultSpec> {
   for (const k of Object.keys(spec)) if (spec[k] === undefined) delete spec[k];
   return spec as Partial<FaultSpec>;
 }
+
+/** The change from `before` to `after`: fields `after` no longer has are sent as null (removed). */
+export function patchOf(before: FaultSpec, after: Partial<FaultSpec>): FaultPatch {
+  const patch: Record<string, unknown> = { ...after };
+  for (const k of Object.keys(before) as (keyof FaultSpec)[]) {
+    if (!(k in after) && SPEC_KEYS.has(k)) patch[k] = null;
+  }
+  return patch as FaultPatch;
+}
+
+/** What a FaultSpec may hold; a Fault's own fields (id, counts, enabled) are never patched from the form. */
+const SPEC_KEYS: ReadonlySet<string> = new Set(['kind', 'dir', 'types', 'probability', 'session', 'latencyMs', 'jitterMs', 'window', 'holdMs', 'bytesPerSecond', 'target', 'afterFrames', 'label'] satisfies (keyof FaultSpec)[]);
 
 export function FaultForm({ initial, submitLabel, onSubmit, onCancel }: { initial?: FaultSpec; submitLabel: string; onSubmit: (spec: FaultSpec) => Promise<void>; onCancel?: () => void }) {
   const [d, setD] = useState<Draft>(() => draftOf(initial));

@@ -1,16 +1,21 @@
 /** Faults: add, change and remove them live, with what each has done so far. */
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { describeFault, type Fault } from '../../src-shared/faults';
 import { EmptyState } from '../components/EmptyState';
 import { useStore } from '../store';
 import { useClient } from '../client/context';
-import { FaultForm } from './FaultForm';
+import { FaultForm, patchOf } from './FaultForm';
 
 export function FaultsView() {
   const client = useClient();
   const faults = useStore(useShallow((s) => [...s.faults.values()].sort((a, b) => a.createdAt - b.createdAt)));
   const running = useStore((s) => s.proxy?.running ?? false);
+  // Matched/applied counts move with every message; one refresh a second is what a person can read.
+  useEffect(() => {
+    const t = setInterval(() => void client.faults.refresh().catch(() => undefined), 1000);
+    return () => clearInterval(t);
+  }, [client]);
   return (
     <section className="view" data-testid="view-faults">
       <h2>Add a fault</h2>
@@ -80,8 +85,7 @@ function FaultRow({ f }: { f: Fault }) {
               submitLabel="Save"
               onCancel={() => setEditing(false)}
               onSubmit={async (spec) => {
-                // A patch cannot carry "absent": clearing types or probability is said with their neutral values.
-                await client.faults.update(f.id, { types: [], probability: 1, ...spec });
+                await client.faults.update(f.id, patchOf(f, spec));
                 setEditing(false);
               }}
             />
