@@ -10,7 +10,7 @@ import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { BlockType } from './pcapng/constants';
 import { type ReadBlocksResult } from './pcapng/blocks';
 import { newScanState } from './pcapng/scan';
-import { indexEntryOf, isCustomBlock, isPacketBlock } from './decode-packet';
+import { indexEntryOf, indexEpbInPlace, isCustomBlock, isPacketBlock } from './decode-packet';
 import { decodeIndexHeader, encodeIndexHeader, IndexTable, INDEX_HEADER_SIZE, ENTRY_SIZE } from './index-table';
 import { issueWarning, type PartFile } from './part-file';
 import { indexPath } from './parts';
@@ -120,19 +120,24 @@ export async function scanInto(
     const out: ReadBlocksResult = { end: from, truncatedTail: false };
     // Resuming mid-file starts inside the first section; from 0 the SHB sets the state.
     const state = from === 0 ? newScanState() : p.scanState();
-    for await (const batch of p.blocks(from, p.size, state, out, windowBytes)) {
-      for (const issue of batch.issues) warnings.push(issueWarning(p.path, issue));
-      for (const b of batch.blocks) {
-        if (b.type === BlockType.SHB || b.type === BlockType.IDB) {
-          const problem = ctx.observe(b);
-          if (problem) warnings.push({ kind: 'skipped-block', file: p.path, offset: b.offset, message: problem });
-          continue;
-        }
-        if (!isPacketBlock(b.type) && !isCustomBlock(b.type)) continue;
+    // Every block is handled as the scan meets it, so entries stay in file order and an interface
+    // described in this window applies to the packets after it. Packets written by otbridge go
+    // straight from the window into the table; anything else is decoded the general way.
+    const visit = (w: Uint8Array, at: number, type: number, length: number, le: boolean, offset: number): boolean => {
+      if (type === BlockType.EPB && indexEpbInPlace(w, at, length, le, offset, ctx, table)) return true;
+      const b = { type, offset, length, body: w.subarray(at + 8, at + length - 4), littleEndian: le, section: state.section };
+      if (type === BlockType.SHB || type === BlockType.IDB) {
+        const problem = ctx.observe(b);
+        if (problem) warnings.push({ kind: 'skipped-block', file: p.path, offset, message: problem });
+      } else if (isPacketBlock(type) || isCustomBlock(type)) {
         const e = indexEntryOf(b, ctx);
-        if (typeof e === 'string') warnings.push({ kind: 'skipped-block', file: p.path, offset: b.offset, message: e });
+        if (typeof e === 'string') warnings.push({ kind: 'skipped-block', file: p.path, offset, message: e });
         else if (e) table.push(e);
       }
+      return true;
+    };
+    for await (const batch of p.blocks(from, p.size, state, out, windowBytes, visit)) {
+      for (const issue of batch.issues) warnings.push(issueWarning(p.path, issue));
     }
     scannedTo = { part: p.part, offset: out.end };
     truncatedTail = out.truncatedTail;

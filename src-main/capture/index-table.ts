@@ -73,13 +73,28 @@ export class IndexTable {
   }
 
   push(e: IndexEntry): void {
+    this.pushFields(e.id, e.time, e.part, e.offset, e.session, e.code, e.bits);
+  }
+
+  /** push() without an entry object, for the indexer's hot loop. */
+  pushFields(id: number, time: number, part: number, offset: number, session: number, code: number, bits: number): void {
     if ((this.n + 1) * ENTRY_SIZE > this.buf.length) {
       const bigger = new Uint8Array(this.buf.length * 2);
       bigger.set(this.buf);
       this.buf = bigger;
       this.dv = new DataView(bigger.buffer);
     }
-    writeEntry(this.dv, this.n * ENTRY_SIZE, e);
+    const at = this.n * ENTRY_SIZE;
+    const dv = this.dv;
+    dv.setFloat64(at, id, true);
+    dv.setFloat64(at + 8, time, true);
+    dv.setUint32(at + 16, offset % 0x1_0000_0000, true);
+    dv.setUint16(at + 20, Math.floor(offset / 0x1_0000_0000), true);
+    dv.setUint16(at + 22, part, true);
+    dv.setUint32(at + 24, session >>> 0, true);
+    dv.setUint16(at + 28, code & 0xffff, true);
+    this.buf[at + 30] = bits & 0xff;
+    this.buf[at + 31] = 0;
     this.noteAppended(this.n);
     this.n++;
   }

@@ -49,7 +49,8 @@ export async function exportNdjson(reader: CaptureReader, out: Sink, opts: Expor
     if (!out.write(buf)) await once(out, 'drain');
     buf = '';
   };
-  for await (const item of reader.items(opts)) {
+  const { session, dir, fromId, toId, limit } = opts;
+  for await (const item of reader.items({ session, dir, fromId, toId, limit })) {
     if (item.kind === 'session') {
       buf += `${JSON.stringify({ kind: 'session', ...item.meta })}\n`;
       sessions++;

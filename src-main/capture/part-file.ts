@@ -5,7 +5,7 @@
  */
 import { open, type FileHandle } from 'node:fs/promises';
 import { BlockType, LINKTYPE_WIRESHARK_UPPER_PDU } from './pcapng/constants';
-import { NotPcapngError, newScanState, scanWindow, type RawBlock, type ScanIssue, type ScanState } from './pcapng/scan';
+import { NotPcapngError, newScanState, scanWindow, type BlockVisitor, type RawBlock, type ScanIssue, type ScanState } from './pcapng/scan';
 import { readBlocks, readFully, type ReadBlocksResult } from './pcapng/blocks';
 import { PartContext } from './decode-packet';
 import { CaptureError, type CaptureWarning } from './errors';
@@ -108,8 +108,8 @@ export class PartFile {
     return this.size;
   }
 
-  blocks(from: number, to: number, state: ScanState, out: ReadBlocksResult, windowBytes?: number): AsyncGenerator<{ blocks: RawBlock[]; issues: ScanIssue[] }> {
-    return readBlocks(this.handle, from, Math.min(to, this.size), state, out, windowBytes);
+  blocks(from: number, to: number, state: ScanState, out: ReadBlocksResult, windowBytes?: number, visit?: BlockVisitor): AsyncGenerator<{ blocks: RawBlock[]; issues: ScanIssue[] }> {
+    return readBlocks(this.handle, from, Math.min(to, this.size), state, out, windowBytes, visit);
   }
 
   /** Reads `len` bytes at `offset` (fewer at the end of the file). */

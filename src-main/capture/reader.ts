@@ -11,7 +11,7 @@
 import { type Dir } from '../../src-shared/records';
 import { type ReadBlocksResult } from './pcapng/blocks';
 import { type RawBlock } from './pcapng/scan';
-import { decodeRecordBlock, decodeSessionBlock, isCustomBlock } from './decode-packet';
+import { decodeRecordBlocks, decodeSessionBlock, isCustomBlock } from './decode-packet';
 import { type CapturedRecord } from './captured-record';
 import { EntryBits, type IndexTable } from './index-table';
 import { loadIndex, saveIndex, scanInto, type IndexState } from './index-loader';
@@ -35,6 +35,8 @@ export interface RecordQuery {
   /** Largest id, inclusive. */
   readonly toId?: number;
   readonly limit?: number;
+  /** Read the records' bytes (plain/wire, and so body); false gives summaries only, faster (default true). */
+  readonly bytes?: boolean;
 }
 
 /** A record or a session-metadata block, in file order. */
@@ -178,9 +180,11 @@ export class CaptureReader {
     const positions: number[] = [];
     for (let i = 0; i < this.table.length; i++) if (this.table.isSessionBlock(i)) positions.push(i);
     const merged = new Map<number, SessionMeta>();
-    for await (const { block } of this.blocksAt(positions)) {
-      const meta = decodeSessionBlock(block);
-      if (meta && typeof meta !== 'string') merged.set(meta.session, mergeSessionMeta(merged.get(meta.session), meta));
+    for await (const { blocks } of this.blocksAt(positions)) {
+      for (const block of blocks) {
+        const meta = decodeSessionBlock(block);
+        if (meta && typeof meta !== 'string') merged.set(meta.session, mergeSessionMeta(merged.get(meta.session), meta));
+      }
     }
     // Sessions seen only in records (their metadata block was lost) still count.
     for (let i = 0; i < this.table.length; i++) {
@@ -209,7 +213,7 @@ export class CaptureReader {
         }
         if (this.matches(i, q)) batch.push(i);
       }
-      for await (const r of this.recordsAt(batch)) {
+      for await (const r of this.recordsAt(batch, q.bytes ?? true)) {
         yield r;
         if (++count >= limit) return;
       }
@@ -230,19 +234,25 @@ export class CaptureReader {
     while (i < t.length && count < limit) {
       const batch: number[] = [];
       for (; i < t.length && batch.length < POSITIONS_PER_ROUND; i++) if (wantSession(i) || this.matches(i, q)) batch.push(i);
-      for await (const { block, part } of this.blocksAt(batch)) {
-        if (isCustomBlock(block.type)) {
-          const meta = decodeSessionBlock(block);
-          if (meta && typeof meta !== 'string') yield { kind: 'session', meta };
-          continue;
+      for await (const { blocks, part } of this.blocksAt(batch)) {
+        const records = decodeRecordBlocks(
+          blocks.filter((b) => !isCustomBlock(b.type)),
+          part.context(),
+          q.bytes ?? true,
+          (b, problem) => this.warnings.push({ kind: 'skipped-block', file: part.path, offset: b.offset, message: problem }),
+        );
+        let k = 0;
+        for (const block of blocks) {
+          if (isCustomBlock(block.type)) {
+            const meta = decodeSessionBlock(block);
+            if (meta && typeof meta !== 'string') yield { kind: 'session', meta };
+            continue;
+          }
+          const r = records[k++];
+          if (!r) continue;
+          yield { kind: 'record', record: r };
+          if (++count >= limit) return;
         }
-        const r = decodeRecordBlock(block, part.context());
-        if (typeof r === 'string') {
-          this.warnings.push({ kind: 'skipped-block', file: part.path, offset: block.offset, message: r });
-          continue;
-        }
-        yield { kind: 'record', record: r };
-        if (++count >= limit) return;
       }
     }
   }
@@ -329,11 +339,12 @@ export class CaptureReader {
     return true;
   }
 
-  private async *recordsAt(positions: readonly number[]): AsyncGenerator<CapturedRecord, void, undefined> {
-    for await (const { block, part } of this.blocksAt(positions)) {
-      const r = decodeRecordBlock(block, part.context());
-      if (typeof r === 'string') this.warnings.push({ kind: 'skipped-block', file: part.path, offset: block.offset, message: r });
-      else yield r;
+  private async *recordsAt(positions: readonly number[], bytes = true): AsyncGenerator<CapturedRecord, void, undefined> {
+    for await (const { blocks, part } of this.blocksAt(positions)) {
+      const records = decodeRecordBlocks(blocks, part.context(), bytes, (b, problem) =>
+        this.warnings.push({ kind: 'skipped-block', file: part.path, offset: b.offset, message: problem }),
+      );
+      for (const r of records) if (r) yield r;
     }
   }
 
@@ -341,7 +352,7 @@ export class CaptureReader {
    * The blocks at these index positions (ascending), read in coalesced ranges:
    * neighbours closer than GAP_BYTES share one read, up to MAX_RANGE.
    */
-  private async *blocksAt(positions: readonly number[]): AsyncGenerator<{ block: RawBlock; part: PartFile }, void, undefined> {
+  private async *blocksAt(positions: readonly number[]): AsyncGenerator<{ blocks: RawBlock[]; part: PartFile }, void, undefined> {
     const t = this.table;
     let k = 0;
     while (k < positions.length) {
@@ -368,7 +379,8 @@ export class CaptureReader {
       for (let j = k; j <= last; j++) wanted.add(t.offset(positions[j]!));
       const out: ReadBlocksResult = { end: start, truncatedTail: false };
       for await (const batch of part.blocks(start, end, part.scanState(), out, this.options.windowBytes)) {
-        for (const block of batch.blocks) if (wanted.has(block.offset)) yield { block, part };
+        const blocks = last === k ? batch.blocks.filter((b) => b.offset === start) : batch.blocks.filter((b) => wanted.has(b.offset));
+        if (blocks.length) yield { blocks, part };
       }
       k = last + 1;
     }

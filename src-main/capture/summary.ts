@@ -50,7 +50,7 @@ export async function summarizeCapture(reader: CaptureReader): Promise<CaptureSu
   let faulted = 0;
   let encrypted = 0;
   let records = 0;
-  for await (const r of reader.records()) {
+  for await (const r of reader.records({ bytes: false })) {
     records++;
     byDir[r.dir]++;
     const key = `${r.dialect}\u0000${r.type}`;

@@ -277,6 +277,25 @@ describe('the index', () => {
     await reader.close();
   });
 
+  it('built by scanning, keeps file order: session blocks between the records where they were written', async () => {
+    const path = await setup();
+    const written = await CaptureReader.open(path);
+    const expectedOrder: string[] = [];
+    for await (const item of written.items()) expectedOrder.push(item.kind === 'session' ? `s${item.meta.session}` : String(item.record.id));
+    await written.close();
+    await rm(indexPath(path));
+    const reader = await CaptureReader.open(path);
+    const t = reader.entries;
+    for (let i = 1; i < t.length; i++) expect(t.offset(i)).toBeGreaterThan(t.offset(i - 1));
+    const order: string[] = [];
+    for await (const item of reader.items()) order.push(item.kind === 'session' ? `s${item.meta.session}` : String(item.record.id));
+    expect(order).toEqual(expectedOrder);
+    // Opened before the first record, ended after the last.
+    expect(order.slice(0, 3).sort()).toEqual(['1', 's1', 's2']);
+    expect(order.slice(-2).sort()).toEqual(['s1', 's2']);
+    await reader.close();
+  });
+
   it('ignores a garbage index file', async () => {
     const path = await setup();
     await writeFile(indexPath(path), Buffer.from('not an index at all, just text'));

@@ -21,26 +21,13 @@ import { dirname } from 'node:path';
 import { release, type as osType } from 'node:os';
 import { type Dir, type MessageRecord } from '../../src-shared/records';
 import { LINKTYPE_WIRESHARK_UPPER_PDU, IdbOpt, Opt, OTBRIDGE_PEN, ShbOpt } from './pcapng/constants';
-import {
-  encodeCustomBlock,
-  encodeEpb,
-  encodeIdb,
-  encodeShb,
-  IDB_TSRESOL_MICROS,
-  optComment,
-  optCustom,
-  optDirection,
-  optString,
-  optU64,
-  type BlockOption,
-} from './pcapng/encode';
-import { EpbOpt } from './pcapng/constants';
+import { encodeCustomBlock, encodeIdb, encodeShb, IDB_TSRESOL_MICROS, optComment, optCustom, optString } from './pcapng/encode';
 import { encodeExportedPduTags, P2P_DIR_RECV, P2P_DIR_SENT } from './exported-pdu';
 import { type Endpoint } from './ip';
-import { dirToEpb, encodeBodyJson, encodeSummary, summaryComment } from './packet-meta';
-import { pduCodecFor, type BuiltPdu } from './pdu/index';
+import { pduCodecFor, up2Codec, up2FlagsFromNames, type BuiltPdu } from './pdu/index';
 import { encodeSessionBlockData, mergeSessionMeta, sanitizeSessionMeta, type SessionMeta } from './session-meta';
-import { encodeEntries, encodeIndexHeader, EntryBits, type IndexEntry } from './index-table';
+import { encodeIndexHeader, ENTRY_SIZE, EntryBits, writeEntry, type IndexEntry } from './index-table';
+import { planRecordBlock, writeRecordBlock, type PduSource, type RecordBlockPlan } from './record-block';
 import { indexPath, listParts, lockContent, lockPath, partPath } from './parts';
 import { CaptureError } from './errors';
 import { APP } from '../console/app-info';
@@ -93,13 +80,26 @@ export interface WriterStats {
   readonly error?: string;
 }
 
+/**
+ * Blocks waiting to be written, encoded into 64 KiB arenas (bigger for a
+ * bigger block), with their index entries already in on-disk form.
+ */
 interface Batch {
   readonly part: number;
-  chunks: Uint8Array[];
-  entries: IndexEntry[];
+  chunks: Buffer[];
+  /** Every arena of this batch, returned to the pool once written. */
+  arenas: Buffer[];
+  arena: Buffer | null;
+  used: number;
+  entries: Buffer;
+  entryCount: number;
   bytes: number;
   records: number;
 }
+
+const ARENA_BYTES = 64 * 1024;
+/** Arenas kept for reuse once their batch is written: a capture under load would otherwise allocate (and collect) one every few hundred records. */
+const POOL_MAX = 32;
 
 type Op = { readonly kind: 'write'; readonly batch: Batch } | { readonly kind: 'rotate'; readonly part: number };
 
@@ -127,6 +127,7 @@ export class CaptureWriter extends EventEmitter<CaptureWriterEvents> {
   private buffered = 0;
   private readonly open = new Map<number, SessionMeta>();
   private readonly tagCache = new Map<string, Uint8Array>();
+  private readonly arenaPool: Buffer[] = [];
   private failure: Error | null = null;
   private closing = false;
   private counts = { records: 0, sessionBlocks: 0, bytes: 0, parts: 1, dropped: 0 };
@@ -194,7 +195,7 @@ export class CaptureWriter extends EventEmitter<CaptureWriterEvents> {
     for (const key of this.tagCache.keys()) if (key.startsWith(`${meta.session}/`)) this.tagCache.delete(key);
     const block = encodeCustomBlock(OTBRIDGE_PEN, encodeSessionBlockData(merged), { copyable: true, padByte: 0x20 });
     const time = typeof merged.end === 'number' ? merged.end : typeof merged.start === 'number' ? merged.start : Date.now();
-    this.append(block, { id: merged.session, time, part: this.part, offset: 0, session: merged.session, code: 0, bits: EntryBits.SESSION_BLOCK }, false);
+    this.append(block, { id: merged.session, time, part: this.part, offset: 0, session: merged.session, code: 0, bits: EntryBits.SESSION_BLOCK });
     this.counts.sessionBlocks++;
     return true;
   }
@@ -205,30 +206,27 @@ export class CaptureWriter extends EventEmitter<CaptureWriterEvents> {
       this.counts.dropped++;
       return false;
     }
-    let block: Uint8Array;
     const micros = Number.isFinite(record.time) && record.time > 0 ? Math.round(record.time * 1000) : 0;
+    let plan: RecordBlockPlan;
     try {
-      block = this.encodeRecord(record, extras, micros);
+      plan = this.planRecord(record, extras, micros);
     } catch (e) {
       this.counts.dropped++;
       this.report(new CaptureError('WRITE_FAILED', `record ${String(record.id)} not written: ${(e as Error).message}`));
       return false;
     }
-    if (this.buffered + block.length > this.options.maxBufferedBytes) {
+    if (this.buffered + plan.size > this.options.maxBufferedBytes) {
       this.counts.dropped++;
       return false;
     }
-    const entry: IndexEntry = {
-      id: record.id,
-      time: micros / 1000,
-      part: this.part,
-      offset: 0,
-      session: record.session,
-      code: record.code,
-      bits: record.dir === 's2c' ? EntryBits.S2C : 0,
-    };
-    this.append(block, entry, true);
+    this.maybeRotate(plan.size);
+    const { buf, at } = this.reserve(plan.size);
+    writeRecordBlock(plan, buf, at);
+    this.addEntry({ id: record.id, time: micros / 1000, part: this.part, offset: this.partSize, session: record.session, code: record.code, bits: record.dir === 's2c' ? EntryBits.S2C : 0 });
+    this.batch.records++;
+    this.partRecords++;
     this.counts.records++;
+    this.advance(plan.size);
     return true;
   }
 
@@ -262,22 +260,18 @@ export class CaptureWriter extends EventEmitter<CaptureWriterEvents> {
     return !this.closing && !this.failure;
   }
 
-  private encodeRecord(record: MessageRecord, extras: RecordExtras, micros: number): Uint8Array {
-    if (!Number.isSafeInteger(record.id) || record.id < 0) throw new RangeError(`id must be a non-negative integer, got ${record.id}`);
+  private planRecord(record: MessageRecord, extras: RecordExtras, micros: number): RecordBlockPlan {
     const codec = pduCodecFor(record.dialect);
-    const built = extras.pdu ?? codec.build(record);
+    let pdu: PduSource;
+    if (extras.pdu) pdu = extras.pdu;
+    else if (codec === up2Codec && record.plain) {
+      // The common case, written in place: the plaintext frame from the header fields.
+      const flags = record.wire && record.wire.length >= 5 ? record.wire[4]! : up2FlagsFromNames(record.flags);
+      pdu = { kind: 'plain', up2: { type: record.code, flags, seq: record.seq ?? 0, ref: record.ref ?? 0 }, plain: record.plain };
+    } else pdu = codec.build(record);
     const tags = extras.src || extras.dst ? this.tags(record, extras.src, extras.dst) : this.cachedTags(record);
-    const options: BlockOption[] = [
-      optComment(summaryComment(record, built.kind)),
-      optDirection(dirToEpb(record.dir)),
-      optU64(EpbOpt.PACKETID, record.id),
-      optCustom(Opt.CUSTOM_BIN, OTBRIDGE_PEN, encodeSummary(record, built.kind)),
-    ];
-    if (!codec.parseBody && record.body !== undefined) {
-      const json = encodeBodyJson(record.body);
-      if (json) options.push(optCustom(Opt.CUSTOM_BIN, OTBRIDGE_PEN, json));
-    }
-    return encodeEpb({ interfaceId: 0, timestamp: micros, data: [tags, built.bytes], options });
+    const bodyJson = !codec.parseBody && record.body !== undefined ? Buffer.from(JSON.stringify(record.body)) : undefined;
+    return planRecordBlock(record, tags, pdu, micros, bodyJson);
   }
 
   private cachedTags(record: MessageRecord): Uint8Array {
@@ -316,29 +310,61 @@ export class CaptureWriter extends EventEmitter<CaptureWriterEvents> {
       optString(IdbOpt.DESCRIPTION, 'frames exported by the otbridge proxy'),
       IDB_TSRESOL_MICROS,
     ]);
-    this.append(shb, null, false);
-    this.append(idb, null, false);
+    this.append(shb, null);
+    this.append(idb, null);
     // A part must be readable alone: repeat what is known of every session still open.
     for (const meta of this.open.values()) {
       const block = encodeCustomBlock(OTBRIDGE_PEN, encodeSessionBlockData(meta), { copyable: true, padByte: 0x20 });
       const time = typeof meta.start === 'number' ? meta.start : Date.now();
-      this.append(block, { id: meta.session, time, part: this.part, offset: 0, session: meta.session, code: 0, bits: EntryBits.SESSION_BLOCK }, false);
+      this.append(block, { id: meta.session, time, part: this.part, offset: 0, session: meta.session, code: 0, bits: EntryBits.SESSION_BLOCK });
     }
   }
 
-  private append(block: Uint8Array, entry: IndexEntry | null, isRecord: boolean): void {
+  /** Appends a block built elsewhere (headers, session metadata): rare, so copying it is fine. */
+  private append(block: Uint8Array, entry: IndexEntry | null): void {
+    const { buf, at } = this.reserve(block.length);
+    buf.set(block, at);
+    if (entry) this.addEntry({ ...entry, part: this.part, offset: this.partSize });
+    this.advance(block.length);
+  }
+
+  /** A new part before a record that would take this one past rotateBytes (never for a part's first record). */
+  private maybeRotate(size: number): void {
     const rotate = this.options.rotateBytes;
-    if (isRecord && rotate > 0 && this.partRecords > 0 && this.partSize + block.length > rotate) this.rotate();
-    if (entry) this.batch.entries.push({ ...entry, part: this.part, offset: this.partSize });
-    this.batch.chunks.push(block);
-    this.batch.bytes += block.length;
-    if (isRecord) {
-      this.batch.records++;
-      this.partRecords++;
+    if (rotate > 0 && this.partRecords > 0 && this.partSize + size > rotate) this.rotate();
+  }
+
+  /** Room for `size` bytes in the open batch. */
+  private reserve(size: number): { buf: Buffer; at: number } {
+    const b = this.batch;
+    if (!b.arena || b.used + size > b.arena.length) {
+      if (b.arena && b.used > 0) b.chunks.push(b.arena.subarray(0, b.used));
+      b.arena = size <= ARENA_BYTES ? (this.arenaPool.pop() ?? Buffer.allocUnsafe(ARENA_BYTES)) : Buffer.allocUnsafe(size);
+      b.arenas.push(b.arena);
+      b.used = 0;
     }
-    this.partSize += block.length;
-    this.buffered += block.length;
-    this.counts.bytes += block.length;
+    const at = b.used;
+    b.used += size;
+    return { buf: b.arena, at };
+  }
+
+  private addEntry(e: IndexEntry): void {
+    const b = this.batch;
+    if ((b.entryCount + 1) * ENTRY_SIZE > b.entries.length) {
+      const bigger = Buffer.alloc(Math.max(b.entries.length * 2, 64 * ENTRY_SIZE));
+      b.entries.copy(bigger);
+      b.entries = bigger;
+    }
+    writeEntry(new DataView(b.entries.buffer, b.entries.byteOffset, b.entries.length), b.entryCount * ENTRY_SIZE, e);
+    b.entryCount++;
+  }
+
+  /** Accounts for `size` bytes just placed in the batch, and flushes on the policy. */
+  private advance(size: number): void {
+    this.batch.bytes += size;
+    this.partSize += size;
+    this.buffered += size;
+    this.counts.bytes += size;
     if (this.options.flushIntervalMs === 0 || this.batch.bytes >= this.options.flushBytes) {
       this.seal();
       void this.kick();
@@ -364,7 +390,7 @@ export class CaptureWriter extends EventEmitter<CaptureWriterEvents> {
   }
 
   private newBatch(): Batch {
-    return { part: this.part, chunks: [], entries: [], bytes: 0, records: 0 };
+    return { part: this.part, chunks: [], arenas: [], arena: null, used: 0, entries: EMPTY, entryCount: 0, bytes: 0, records: 0 };
   }
 
   /** Moves the open batch to the write queue. */
@@ -373,8 +399,11 @@ export class CaptureWriter extends EventEmitter<CaptureWriterEvents> {
       clearTimeout(this.timer);
       this.timer = null;
     }
-    if (this.batch.chunks.length === 0) return;
-    this.ops.push({ kind: 'write', batch: this.batch });
+    const b = this.batch;
+    if (b.arena && b.used > 0) b.chunks.push(b.arena.subarray(0, b.used));
+    b.arena = null;
+    if (b.chunks.length === 0) return;
+    this.ops.push({ kind: 'write', batch: b });
     this.batch = this.newBatch();
   }
 
@@ -407,14 +436,16 @@ export class CaptureWriter extends EventEmitter<CaptureWriterEvents> {
       return;
     }
     const { batch } = op;
-    const data = batch.chunks.length === 1 ? batch.chunks[0]! : Buffer.concat(batch.chunks);
     try {
-      await writeAllTo(this.file!, data);
+      await writevAll(this.file!, batch.chunks);
       if (this.options.fsync) await this.file!.sync();
       // The index goes after the data it points to: a crash between the two leaves it behind (readers catch up), never ahead.
-      if (this.idx && batch.entries.length > 0) await writeAllTo(this.idx, encodeEntries(batch.entries));
+      if (this.idx && batch.entryCount > 0) await writeAllTo(this.idx, batch.entries.subarray(0, batch.entryCount * ENTRY_SIZE));
     } finally {
       this.buffered -= batch.bytes;
+      for (const a of batch.arenas) if (a.length === ARENA_BYTES && this.arenaPool.length < POOL_MAX) this.arenaPool.push(a);
+      batch.arenas = [];
+      batch.chunks = [];
     }
   }
 
@@ -434,7 +465,23 @@ export class CaptureWriter extends EventEmitter<CaptureWriterEvents> {
   }
 }
 
+const EMPTY = Buffer.alloc(0);
+
 const dirP2p = (dir: Dir): number => (dir === 'c2s' ? P2P_DIR_RECV : P2P_DIR_SENT);
+
+/** One writev() for a whole batch; continues after a short write. */
+async function writevAll(file: FileHandle, chunks: Buffer[]): Promise<void> {
+  let rest = chunks;
+  while (rest.length > 0) {
+    const { bytesWritten } = await file.writev(rest);
+    if (bytesWritten <= 0) throw new Error('write made no progress');
+    let n = bytesWritten;
+    let i = 0;
+    while (i < rest.length && n >= rest[i]!.length) n -= rest[i++]!.length;
+    rest = rest.slice(i);
+    if (n > 0) rest[0] = rest[0]!.subarray(n);
+  }
+}
 
 async function writeAllTo(file: FileHandle, data: Uint8Array): Promise<void> {
   let off = 0;

@@ -6,7 +6,7 @@
  */
 import { type FileHandle } from 'node:fs/promises';
 import { MAX_BLOCK_BYTES } from './constants';
-import { scanWindow, type RawBlock, type ScanIssue, type ScanState } from './scan';
+import { scanWindow, type BlockVisitor, type RawBlock, type ScanIssue, type ScanState } from './scan';
 
 export const DEFAULT_WINDOW = 1 << 20;
 
@@ -34,6 +34,7 @@ export async function* readBlocks(
   state: ScanState,
   out: ReadBlocksResult,
   windowBytes = DEFAULT_WINDOW,
+  visit?: BlockVisitor,
 ): AsyncGenerator<BlockBatch, void, undefined> {
   let pos = from;
   let want = windowBytes;
@@ -47,7 +48,7 @@ export async function* readBlocks(
     const window = got < size ? buf.subarray(0, got) : buf;
     // If the file shrank under us, what we could read is where it ends.
     const end = got < size ? pos + got : fileEnd;
-    const r = scanWindow(window, pos, end, state);
+    const r = scanWindow(window, pos, end, state, visit);
     if (r.blocks.length > 0 || r.issues.length > 0) yield { blocks: r.blocks, issues: r.issues };
     if (r.need > 0) {
       if (r.next === pos && r.need <= window.length) throw new Error('readBlocks: no progress'); // cannot happen: guards the loop
