@@ -126,7 +126,7 @@ export class Bot {
 
 export interface FleetOptions extends Omit<BotOptions, 'account' | 'password' | 'seed'> {
   readonly count: number;
-  /** Accounts bot1…botN (password = account name) unless given. */
+  /** Accounts bot1…botN (password "bot", as the reference server makes them) unless given. */
   readonly accounts?: readonly { account: string; password: string }[];
   readonly seed?: number;
   /** Bots logging in at once (logins are scrypt-bound on the server). */
@@ -138,7 +138,7 @@ export class BotFleet {
 
   static async start(opts: FleetOptions): Promise<BotFleet> {
     const fleet = new BotFleet();
-    const accounts = opts.accounts ?? Array.from({ length: opts.count }, (_, i) => ({ account: `bot${i + 1}`, password: `bot${i + 1}` }));
+    const accounts = opts.accounts ?? Array.from({ length: opts.count }, (_, i) => ({ account: `bot${i + 1}`, password: 'bot' }));
     const queue = accounts.slice(0, opts.count).map((a, i) => new Bot({ ...opts, ...a, seed: (opts.seed ?? 1) * 1000 + i }));
     fleet.bots.push(...queue);
     const concurrency = opts.loginConcurrency ?? 16;
@@ -164,7 +164,8 @@ export class BotFleet {
     return this.bots.filter((b) => b.client.connection?.isOpen).length;
   }
 
-  async stop(): Promise<void> {
-    await Promise.all(this.bots.map((b) => b.stop()));
+  /** Stops every bot; with `logout`, their sessions end on the server too (else they stay resumable for a while). */
+  async stop(logout = false): Promise<void> {
+    await Promise.all(this.bots.map((b) => b.stop(logout)));
   }
 }

@@ -12,7 +12,7 @@ import { isIP } from 'node:net';
 import { Priority, type BodyOf, type ResponseOf } from '../../src-shared/protocol';
 import { diff, type JsonObject, type JsonValue } from '../../src-shared/sync';
 import { AccountStore } from '../net/auth/accounts';
-import { DEFAULT_SCRYPT, type ScryptParams } from '../net/auth/passwords';
+import { DEFAULT_SCRYPT, hashPassword, type ScryptParams } from '../net/auth/passwords';
 import { TokenService } from '../net/auth/tokens';
 import { fingerprint, generateKeyPair, type KeyPair } from '../net/keys';
 import { UpServer, type UpServerOptions } from '../net/server/server';
@@ -44,7 +44,7 @@ export interface ReferenceServerOptions {
   readonly scrypt?: ScryptParams;
   readonly scripts?: boolean;
   readonly server?: Partial<Omit<UpServerOptions, 'identity' | 'tokens' | 'accounts'>>;
-  /** Extra accounts for bots: bot1…botN with password = name. */
+  /** Extra accounts for bots: bot1…botN, password "bot". */
   readonly botAccounts?: number;
   readonly log?: (line: string, fields?: Record<string, unknown>) => void;
   /**
@@ -54,6 +54,9 @@ export interface ReferenceServerOptions {
    */
   readonly uiTipsEveryMs?: number;
 }
+
+/** The password of every bot account. */
+export const BOT_PASSWORD = 'bot';
 
 export const isLoopback = (host: string): boolean => host === 'localhost' || host === '::1' || (isIP(host) === 4 && host.startsWith('127.'));
 
@@ -117,7 +120,11 @@ export class ReferenceServer {
       await accounts.addWithPassword('admin', 'admin', ['player', 'admin'], { demo: true });
       await accounts.addWithPassword('qa', 'qa', ['player', 'qa'], { demo: true });
     }
-    for (let i = 1; i <= (opts.botAccounts ?? 0); i++) await accounts.addWithPassword(`bot${i}`, `bot${i}`, ['player'], { playerId: `bot-${i}`, demo: true });
+    // Bot accounts share one password ("bot"), hashed once: a thousand scrypt hashes would take minutes.
+    if ((opts.botAccounts ?? 0) > 0) {
+      const botHash = await hashPassword(BOT_PASSWORD, opts.scrypt ?? DEFAULT_SCRYPT);
+      for (let i = 1; i <= opts.botAccounts!; i++) accounts.add({ name: `bot${i}`, passwordHash: botHash, scope: ['player'], playerId: `bot-${i}`, demo: true });
+    }
     if (opts.accountsFile) accounts.loadFile(opts.accountsFile);
     if (accounts.size === 0) throw new Error('no accounts: give an accounts file (--accounts) or keep the demo accounts');
     return new ReferenceServer(opts, keys, accounts);
@@ -145,7 +152,8 @@ export class ReferenceServer {
   }
 
   private initialState(s: ServerSession): JsonObject {
-    this.world.addPlayer(s.playerId, s.account.name);
+    // Bots spread over the map; people start at the temple.
+    this.world.addPlayer(s.playerId, s.account.name, Date.now(), s.playerId.startsWith('bot-'));
     return {
       player: this.world.playerState(s.playerId) as JsonObject,
       world: this.world.viewOf(s.playerId) as unknown as JsonObject,

@@ -23,7 +23,7 @@ what the server pushes. With --bots N it runs N scripted players instead.
   --account A --password P   credentials (default demo / demo)
   --password-file FILE    read the password from a file instead
   --plaintext             ask for "encryption": "none" (servers allow it only when configured to)
-  --bots N                run N bots (accounts bot1…botN; start the server with --bots N)
+  --bots N                run N bots (accounts bot1…botN, password "bot"; start the server with --bots N)
   --bot-interval MS       mean time between a bot's actions (default 500)
   --seed N                bots' random seed (default 1)
   --duration S            stop the bots after S seconds (default: until Ctrl-C)

@@ -21,7 +21,7 @@ events, resources and admin scripts.
   --accounts FILE          more accounts: {"accounts":[{"name","passwordHash","scope":["player"]}]}
   --no-demo-accounts       without demo/demo, admin/admin and qa/qa
   --demo-accounts-anywhere keep the demo accounts on a non-loopback address (unsafe)
-  --bots N                 also create accounts bot1…botN (password = name) for \`otbridge client --bots\`
+  --bots N                 also create accounts bot1…botN (password "bot") for \`otbridge client --bots\`
   --resources DIR          folder served by RESOURCE_REQUEST (default: generated demo files)
   --allow-plaintext        let clients that ask for it run without encryption (debugging)
   --max-sessions N         logged-in sessions at most (default 1000)

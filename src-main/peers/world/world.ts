@@ -191,10 +191,15 @@ export class World extends EventEmitter<{ change: [WorldChange]; event: [{ name:
 
   // ---- players -------------------------------------------------------------
 
-  addPlayer(id: string, name: string, now = Date.now()): Player {
+  /**
+   * A player enters the world: at the temple (the map's spawn) by default,
+   * or — `spread` — at a free tile chosen from its id, so that a thousand
+   * bots do not all stand in each other's view.
+   */
+  addPlayer(id: string, name: string, now = Date.now(), spread = false): Player {
     const existing = this.players.get(id);
     if (existing) return existing;
-    const near = this.map.spawn;
+    const near = spread ? this.map.randomWalkable(seededRandom(hashId(id) ^ this.rules.seed)) : this.map.spawn;
     let p: Point = near;
     // The nearest free tile around the spawn, in growing squares.
     search: for (let r = 0; r < 64; r++) {
@@ -496,4 +501,11 @@ export class World extends EventEmitter<{ change: [WorldChange]; event: [{ name:
       items: [...this.items.values()].map((i) => ({ id: i.id, name: i.name, count: i.count, position: { ...i.position } })),
     };
   }
+}
+
+/** FNV-1a of a string, for a stable per-player choice. */
+function hashId(id: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 0x01000193);
+  return h >>> 0;
 }
