@@ -179,6 +179,13 @@ export class Batcher<T extends BatchItem> {
   /** Up to `max` items of priority ≤ `upTo`, most urgent first, FIFO within a priority. */
   private takeWhere(max: number, upTo: Priority): { items: T[]; priority: Priority } | null {
     if (this.entries.length === 0) return null;
+    if (upTo === Priority.LOW && this.entries.length <= max) {
+      // The usual tick: everything fits in one batch.
+      const items = this.ordered();
+      const priority = Math.min(...this.entries.map((e) => e.priority)) as Priority;
+      this.entries = [];
+      return { items, priority };
+    }
     const taken = new Set<Entry<T>>();
     const items: T[] = [];
     let first: Priority | null = null;

@@ -310,6 +310,22 @@ describe('ClientSyncReplica: snapshots, reconnects', () => {
     expect(replica.applyBatch({ from: 4, to: 5, ops: [] })).toMatchObject({ request: { since: 0 } });
   });
 
+  it('emits change for every new state, and asks to catch up on demand (once at a time)', () => {
+    const { replica } = setup();
+    const seen: [unknown, number][] = [];
+    replica.on('change', ({ state, version }) => seen.push([(state.ui as JsonObject).theme ?? (state.player as JsonObject).health, version]));
+    replica.set('/ui/theme', 'dark');
+    replica.applyBatch({ from: 0, to: 1, ops: [sop('/player/health', 5)] });
+    expect(seen).toEqual([
+      ['dark', 0],
+      ['dark', 1],
+    ]);
+    expect(replica.requestCatchUp()).toEqual({ since: 1 });
+    expect(replica.requestCatchUp()).toBeNull();
+    replica.cancelResync();
+    expect(replica.requestSnapshot()).toEqual({});
+  });
+
   it('updateLost() queues one update again', () => {
     const { replica, scheduler, updates } = setup();
     replica.set('/ui/a', 1);

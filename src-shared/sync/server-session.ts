@@ -21,7 +21,7 @@ import { Batcher } from './batcher';
 import { ConflictLog, resolveConflict, type ConflictRecord } from './conflicts';
 import { diff } from './diff';
 import { checkedInitialState } from './game-state';
-import { BatchHistory, type LoggedOp } from './history';
+import { BatchHistory } from './history';
 import { HybridClock, stampError, stampKey, type Clock } from './hlc';
 import { hasOwn, isPlainObject, limitsWith, type JsonObject, type JsonValue, type ValueLimits } from './json';
 import { type CatchUp, type RejectedOp, type StateAck, type StateBatch, type StateRequest, type StateSnapshot } from './messages';
@@ -46,8 +46,14 @@ export interface ServerSyncOptions {
   readonly batchSize?: number;
   /** Batches one tick may send; the rest wait. Default: no limit. */
   readonly maxBatchesPerTick?: number;
-  /** Batches kept to answer "since n" with updates. Default 600 (a minute at 10 batches/s). */
+  /**
+   * Batches kept to answer "since n" with updates and to find the server ops
+   * a client had not seen. Default 100 (10 s at 10 batches/s: resumes after
+   * the spec's retries, and any normal lag); older requests get a snapshot.
+   */
   readonly historyBatches?: number;
+  /** Ops kept across those batches, whichever limit comes first (memory is per op). Default 1000. */
+  readonly historyOps?: number;
   /** Paths the client may write, each with everything under it. Default ["/ui"] (spec §5.1). */
   readonly owned?: readonly string[];
   /** Strategy per path prefix, over the defaults (player, world → SERVER_WINS; ui → CLIENT_WINS). */
@@ -78,8 +84,8 @@ export interface ServerSyncEvents {
 
 interface QueuedOp {
   op: PatchOp;
+  /** False for accepted client ops: each must reach the client, which waits to see it come back. */
   readonly coalescable: boolean;
-  readonly fromClient: boolean;
 }
 
 export class ServerSyncSession {
@@ -109,7 +115,7 @@ export class ServerSyncSession {
     this.strategies = strategyTable(opts.strategies, opts.fallbackStrategy);
     this.root = checkedInitialState(opts.initialState, this.limits);
     this.ver = opts.initialVersion ?? 0;
-    this.history = new BatchHistory(opts.historyBatches ?? 600, this.ver);
+    this.history = new BatchHistory(opts.historyBatches ?? 100, this.ver, opts.historyOps ?? 1000);
     this.outcomes = new BoundedMap(opts.dedupeWindow ?? 10_000);
     this.conflicts = new ConflictLog(opts.conflictLogSize ?? 1000);
     this.events = new Emitter(opts.onListenerError);
@@ -164,7 +170,7 @@ export class ServerSyncSession {
       const stamped: PatchOp = op.op === 'remove' ? { op: 'remove', path: op.path, ts } : { op: op.op, path: op.path, value: op.value, ts };
       const r = p.apply(stamped);
       results.push(r);
-      if (r.ok) queued.push({ op: stamped, coalescable: true, fromClient: false });
+      if (r.ok) queued.push({ op: stamped, coalescable: true });
     }
     this.root = p.state as JsonObject;
     this.batcher.pushAll(queued, priority);
@@ -213,7 +219,7 @@ export class ServerSyncSession {
     const ops = body.ops as readonly unknown[];
     const from = body.from;
     let versionProblem: string | null = null;
-    let unseen: LoggedOp[] | null = null;
+    let unseen: PatchOp[] | null = null;
     if (typeof from !== 'number' || !Number.isSafeInteger(from) || from < 0) versionProblem = reject(RejectCode.INVALID, '`from` must be a non-negative integer');
     else if (from > this.ver) versionProblem = reject(RejectCode.BAD_VERSION, `from ${from} is ahead of the server's version ${this.ver}`);
     else {
@@ -231,7 +237,7 @@ export class ServerSyncSession {
       if (typeof reason === 'string') rejected.push({ path, reason, index: i });
       else {
         applied++;
-        echoes.push({ op: reason, coalescable: false, fromClient: true });
+        echoes.push({ op: reason, coalescable: false });
       }
     }
     this.root = p.state as JsonObject;
@@ -253,7 +259,7 @@ export class ServerSyncSession {
     if (since === undefined || !Number.isSafeInteger(since)) return { kind: 'snapshot', snapshot: this.snapshot() };
     const count = this.history.countSince(since);
     if (count === null || count > this.batchSize) return { kind: 'snapshot', snapshot: this.snapshot() };
-    return { kind: 'updates', batch: { from: since, to: this.ver, ops: this.history.since(since)!.map((l) => l.op) } };
+    return { kind: 'updates', batch: { from: since, to: this.ver, ops: this.history.since(since)! } };
   }
 
   /**
@@ -271,7 +277,7 @@ export class ServerSyncSession {
   }
 
   /** The applied op, or the reason it was not. */
-  private accept(raw: unknown, versionProblem: string | null, unseen: LoggedOp[] | null, p: Patcher): PatchOp | string {
+  private accept(raw: unknown, versionProblem: string | null, unseen: PatchOp[] | null, p: Patcher): PatchOp | string {
     const shape = opShapeError(raw) ?? stampError((raw as { ts?: unknown }).ts);
     if (shape) return reject(RejectCode.INVALID, shape);
     const c = normalise(raw as PatchOp);
@@ -291,11 +297,12 @@ export class ServerSyncSession {
     let op: PatchOp | null = c;
     const strategy = this.strategies.lookup(c.path);
     for (const s of unseen!) {
-      if (s.fromClient || !opsOverlap(s.op, op)) continue;
-      const record = resolveConflict('server', strategy, s.op, op, this.now(), this.ver);
+      // Accepted client ops sent back carry the client's stamp: they are its own, not conflicts.
+      if (s.ts.node !== this.node || !opsOverlap(s, op)) continue;
+      const record = resolveConflict('server', strategy, s, op, this.now(), this.ver);
       this.record(record);
       op = record.result;
-      if (!op) return this.settle(key, reject(RejectCode.CONFLICT, `server op at ${s.op.path} won (${strategy})`));
+      if (!op) return this.settle(key, reject(RejectCode.CONFLICT, `server op at ${s.path} won (${strategy})`));
     }
     const r = p.apply(op);
     if (!r.ok) return this.settle(key, reject(RejectCode.INVALID, r.reason));
@@ -309,11 +316,11 @@ export class ServerSyncSession {
     return reason;
   }
 
-  /** Server ops the client had not seen at `from`: sent after it, then queued, in send order. */
-  private unseenBy(from: number): LoggedOp[] | null {
+  /** Ops the client had not seen at `from`: sent after it, then queued, in send order. */
+  private unseenBy(from: number): PatchOp[] | null {
     const sent = this.history.since(from);
     if (!sent) return null;
-    for (const q of this.batcher.ordered()) sent.push(q);
+    for (const q of this.batcher.ordered()) sent.push(q.op);
     return sent;
   }
 
@@ -325,8 +332,10 @@ export class ServerSyncSession {
   private send(items: QueuedOp[], priority: Priority): void {
     const from = this.ver;
     this.ver = from + 1;
-    this.history.push(this.ver, items);
-    this.events.emit('batch', { batch: { from, to: this.ver, ops: items.map((i) => i.op) }, priority });
+    // One array for the message and the history: both are read-only.
+    const ops = items.map((i) => i.op);
+    this.history.push(this.ver, ops);
+    this.events.emit('batch', { batch: { from, to: this.ver, ops }, priority });
   }
 }
 
