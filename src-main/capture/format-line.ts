@@ -65,6 +65,5 @@ export function formatSessionLine(m: SessionMeta): string {
   if (m.server) parts.push(`server ${formatEndpoint(m.server)}`);
   if (typeof m.account === 'string') parts.push(`account ${m.account}`);
   if (m.end !== undefined) parts.push(`ended${m.closeReason ? ` (${String(m.closeReason)})` : ''}`);
-  else if (m.start !== undefined) parts.push('started');
   return parts.join(' ');
 }
