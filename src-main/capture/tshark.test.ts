@@ -15,6 +15,7 @@ import { CaptureWriter } from './writer';
 import { ALL_MESSAGES, Flag, HEADER_SIZE, typeName, utf8Decode, FrameEncoder } from '../../src-shared/protocol';
 import { type MessageRecord } from '../../src-shared/records';
 import { everyTypeRecords, sessionMeta, T0 } from '../../test-support/capture/sample-records';
+import { toBigEndian } from '../../test-support/capture/big-endian';
 
 const LUA = resolve(import.meta.dirname, '../../tools/wireshark/up2.lua');
 let dir: string;
@@ -207,6 +208,18 @@ describe('tshark with up2.lua on an otbridge capture', () => {
     const { stdout } = tshark(['-r', join(dir, 'every-type.pcapng'), '-V']);
     expect(stdout).not.toMatch(/Lua Error|Malformed Packet|Dissector bug/);
   });
+});
+
+it('reads the big-endian rewrite of a capture as the original (so the reader\'s big-endian fixture is real pcapng)', async () => {
+  const le = join(dir, 'le.pcapng');
+  const be = join(dir, 'be.pcapng');
+  const w = await CaptureWriter.open(le);
+  w.writeSession(sessionMeta(1));
+  for (const r of everyTypeRecords()) w.writeRecord(r);
+  await w.close();
+  await writeFile(be, toBigEndian(await readFile(le)));
+  const pick = (rows: Row[]): string[][] => rows.map((r) => [r['frame.packet_id'], r['up2.type_name'], r['up2.seq'], r['up2.session'], r['up2.dir'], r['up2.body'], r['otbridge.session']]);
+  expect(pick(fields(be))).toEqual(pick(fields(le)));
 });
 
 describe('tshark with up2.lua on a raw TCP capture (port 7180)', () => {
