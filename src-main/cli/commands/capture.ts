@@ -12,12 +12,14 @@ import {
   formatSessionLine,
   messageLine,
   ndjsonToCapture,
+  registerPduCodec,
   summarizeCapture,
   type CaptureSummary,
 } from '../../capture/index';
 import { formatEndpoint } from '../../capture/ip';
 import { indexPath } from '../../capture/parts';
 import { rm } from 'node:fs/promises';
+import { otgamePduCodec } from '../../proxy/dialects/otgame/pdu';
 import { type Dir } from '../../../src-shared/records';
 
 const USAGE = `otbridge capture <info|export|tail|import|reindex> <file> [options]
@@ -51,6 +53,8 @@ export const captureCommand: CliCommand = {
   summary: 'inspect captures: info, export (NDJSON), tail, import, reindex',
   usage: USAGE,
   async run(argv, io) {
+    // Captures of the OT game protocol store that dialect's own PDU; its codec splits it back into bytes.
+    registerPduCodec(otgamePduCodec);
     const [sub, ...rest] = argv;
     switch (sub) {
       case 'info':
