@@ -37,6 +37,8 @@ export interface DecodedFrame {
   readonly seq: number | null;
   readonly compressed: boolean;
   readonly flags: string[];
+  /** The state the frame was decoded with (kept so the frame can be rebuilt). */
+  readonly state: FrameState;
   /** "CODE: detail". */
   readonly error?: string;
 }
@@ -46,8 +48,8 @@ const u32 = (b: Uint8Array, i: number): number => (b[i]! | (b[i + 1]! << 8) | (b
 const hex32 = (n: number): string => `0x${n.toString(16).padStart(8, '0')}`;
 
 // A plain function, not a closure per call: decodeFrame runs for every frame (see bench/otgame.bench.ts).
-function failed(flags: string[], checksumField: number | null, seq: number | null, compressed: boolean, error: string): DecodedFrame {
-  return { checksumField, seq, compressed, flags, error };
+function failed(flags: string[], checksumField: number | null, seq: number | null, compressed: boolean, error: string, state: FrameState): DecodedFrame {
+  return { checksumField, seq, compressed, flags, error, state };
 }
 
 /*
@@ -64,15 +66,15 @@ export function decodeFrame(frame: Uint8Array, st: FrameState, flags: string[] =
   let checksumField: number | null = null;
   let seq: number | null = null;
   let compressed = false;
-  if (n < 2) return failed(flags, checksumField, seq, compressed, `TRUNCATED: ${n} byte(s), no length field`);
+  if (n < 2) return failed(flags, checksumField, seq, compressed, `TRUNCATED: ${n} byte(s), no length field`, st);
   if (st.checksum !== 'none' || st.layout === 'blocks') {
-    if (n < 6) return failed(flags, checksumField, seq, compressed, `TRUNCATED: ${n}-byte frame has no room for its 4-byte ${st.checksum === 'sequence' ? 'sequence' : 'checksum'}`);
+    if (n < 6) return failed(flags, checksumField, seq, compressed, `TRUNCATED: ${n}-byte frame has no room for its 4-byte ${st.checksum === 'sequence' ? 'sequence' : 'checksum'}`, st);
     checksumField = u32(frame, 2);
     at = 6;
     if (st.checksum === 'adler32') {
       const actual = adler32(frame, 6);
       flags.push('ADLER32');
-      if (actual !== checksumField) return failed(flags, checksumField, seq, compressed, `BAD_CHECKSUM: frame says ${hex32(checksumField)}, its ${n - 6} bytes sum to ${hex32(actual)}`);
+      if (actual !== checksumField) return failed(flags, checksumField, seq, compressed, `BAD_CHECKSUM: frame says ${hex32(checksumField)}, its ${n - 6} bytes sum to ${hex32(actual)}`, st);
     } else if (st.checksum === 'sequence') {
       compressed = (checksumField & COMPRESSED_BIT) !== 0;
       seq = checksumField & 0x7fffffff;
@@ -87,43 +89,43 @@ export function decodeFrame(frame: Uint8Array, st: FrameState, flags: string[] =
   const size = n - at;
   if (st.xtea) {
     flags.push('XTEA');
-    if (size === 0 || size % 8 !== 0) return failed(flags, checksumField, seq, compressed, `XTEA_BLOCK: encrypted body of ${size} bytes is not a non-empty multiple of 8`);
+    if (size === 0 || size % 8 !== 0) return failed(flags, checksumField, seq, compressed, `XTEA_BLOCK: encrypted body of ${size} bytes is not a non-empty multiple of 8`, st);
     // Decrypted into a slab view (src-shared's allocBytes): the message is then a view of it, no copy and no malloc.
     src = allocBytes(size);
     xteaDecryptInto(st.xtea, frame, at, n, src);
     if (st.layout === 'classic') {
       const inner = u16(src, 0);
       if (inner + 2 > size)
-        return failed(flags, checksumField, seq, compressed, `XTEA_LENGTH: inner length ${inner} exceeds the ${size - 2} decrypted bytes (wrong XTEA key, or the key of another session?)`);
+        return failed(flags, checksumField, seq, compressed, `XTEA_LENGTH: inner length ${inner} exceeds the ${size - 2} decrypted bytes (wrong XTEA key, or the key of another session?)`, st);
       from = 2;
       to = 2 + inner;
     } else {
       const pad = src[0]!;
       if (pad > 7 || pad + 1 > size)
-        return failed(flags, checksumField, seq, compressed, `XTEA_PADDING: padding count ${pad} is impossible for ${size} decrypted bytes (wrong XTEA key, or the key of another session?)`);
+        return failed(flags, checksumField, seq, compressed, `XTEA_PADDING: padding count ${pad} is impossible for ${size} decrypted bytes (wrong XTEA key, or the key of another session?)`, st);
       from = 1;
       to = size - pad;
     }
   } else if (st.layout === 'blocks') {
     // Unencrypted 14.05 frames (challenge, login packet) still open with the padding count.
     const pad = size > 0 ? frame[at]! : -1;
-    if (pad < 0 || pad > 7 || pad + 1 > size) return failed(flags, checksumField, seq, compressed, `FRAME_PADDING: padding count ${pad < 0 ? 'missing' : pad} does not fit the ${size}-byte body`);
+    if (pad < 0 || pad > 7 || pad + 1 > size) return failed(flags, checksumField, seq, compressed, `FRAME_PADDING: padding count ${pad < 0 ? 'missing' : pad} does not fit the ${size}-byte body`, st);
     from = at + 1;
     to = n - pad;
   } else if (st.plainInnerLength && size >= 2 && u16(frame, at) === size - 2) {
     flags.push('INNER_LENGTH');
     from = at + 2;
   }
-  if (!compressed) return { payload: src === frame ? frame.slice(from, to) : src.subarray(from, to), checksumField, seq, compressed, flags };
+  if (!compressed) return { payload: src === frame ? frame.slice(from, to) : src.subarray(from, to), checksumField, seq, compressed, flags, state: st };
   const max = st.maxInflated ?? MAX_INFLATED;
   try {
     const out = inflateRaw(src, max, from, to);
-    if (out.length === 0) return failed(flags, checksumField, seq, compressed, `DEFLATE: the ${to - from}-byte compressed body inflates to nothing`);
-    return { payload: out, checksumField, seq, compressed, flags };
+    if (out.length === 0) return failed(flags, checksumField, seq, compressed, `DEFLATE: the ${to - from}-byte compressed body inflates to nothing`, st);
+    return { payload: out, checksumField, seq, compressed, flags, state: st };
   } catch (e) {
     if (!(e instanceof InflateError)) throw e;
-    if (e.message.startsWith('output exceeds')) return failed(flags, checksumField, seq, compressed, `DEFLATE: body inflates past ${max} bytes`);
-    return failed(flags, checksumField, seq, compressed, `DEFLATE: ${e.message} (compressed body of ${to - from} bytes)`);
+    if (e.message.startsWith('output exceeds')) return failed(flags, checksumField, seq, compressed, `DEFLATE: body inflates past ${max} bytes`, st);
+    return failed(flags, checksumField, seq, compressed, `DEFLATE: ${e.message} (compressed body of ${to - from} bytes)`, st);
   }
 }
 

@@ -6,7 +6,7 @@
  * Unknown opcodes are named UNKNOWN_0x.. and flagged, never an error.
  */
 import { type Dir } from '../../../../src-shared/records';
-import { fieldDecoder, type FieldContext } from './fields';
+import { fieldDecoder, lastComplete, type FieldContext } from './fields';
 import { opcodeName, type Service } from './opcodes';
 import { FieldError, opHex, Reader } from './reader';
 
@@ -18,12 +18,16 @@ export interface NamedMessage {
   readonly flags: string[];
 }
 
+/** One reader for every call: nameMessages is synchronous and never re-entered. */
+const READER = new Reader(new Uint8Array(0));
+
 /** At most this many batched messages are listed per frame (a map burst can hold hundreds). */
 const MAX_LISTED = 64;
 
 export function nameMessages(service: Service, dir: Dir, payload: Uint8Array, ctx: FieldContext): NamedMessage {
   if (payload.length === 0) return { type: 'EMPTY', code: -1, body: {}, flags: [] };
-  const r = new Reader(payload);
+  const r = READER;
+  r.reset(payload);
   const flags: string[] = [];
   const code = payload[0]!;
   const type = opcodeName(service, dir, code);
@@ -45,8 +49,8 @@ export function nameMessages(service: Service, dir: Dir, payload: Uint8Array, ct
     const at = r.pos - 1;
     try {
       const f = decode(r, ctx);
-      for (const k in f.fields) entry[k] = f.fields[k];
-      if (!f.complete) {
+      for (const k in f) entry[k] = f[k];
+      if (!lastComplete) {
         if (r.left > 0) entry.undecoded = `${r.left} byte(s) from offset ${r.pos} (layout depends on the client's assets or version)`;
         break;
       }

@@ -18,10 +18,15 @@ export interface Position {
 
 export class Reader {
   pos: number;
-  constructor(
-    readonly bytes: Uint8Array,
-    start = 0,
-  ) {
+  bytes: Uint8Array;
+  constructor(bytes: Uint8Array, start = 0) {
+    this.bytes = bytes;
+    this.pos = start;
+  }
+
+  /** Points the reader at another message (readers are reused on the hot path). */
+  reset(bytes: Uint8Array, start = 0): void {
+    this.bytes = bytes;
     this.pos = start;
   }
 

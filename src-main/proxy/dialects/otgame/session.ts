@@ -41,6 +41,8 @@ export interface OtSessionOptions {
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
+const NO_ANSWER: { answers?: string } = Object.freeze({});
+
 /** What encode() and corruptBody() need to rebuild a frame. */
 interface FrameMeta {
   readonly state: FrameState;
@@ -147,7 +149,7 @@ export class OtGameSession implements DialectSession {
       if (v.flag) flags.push(v.flag);
       if (v.error) error = v.error;
     } else if (seq !== null) d.sequence.check(seq);
-    const meta: FrameMeta = { state, seq, compressed: frame.compressed };
+    const meta: FrameMeta = frame; // the decoded frame carries its state, sequence and compression
     if (isLoginPacket) return this.#loginPacket(d, wire, frame, flags, error, meta);
     if (!frame.payload) return this.#message(d, { type: 'UNDECODED', code: -1, wire, flags, error, meta, seq });
     const named = nameMessages(this.#service ?? 'game', d.dir, frame.payload, this.#fieldContext);
@@ -305,7 +307,7 @@ export class OtGameSession implements DialectSession {
   /** Pairs: the login packet with the first answer; ping with ping back (c2s 0x1D ↔ s2c 0x1D, s2c 0x1E ↔ c2s 0x1E). */
   #answer(dir: Dir, _type: string, code: number): { answers?: string } {
     const q = this.#pending[dir];
-    if (q.length === 0) return {};
+    if (q.length === 0) return NO_ANSWER;
     const i = q.findIndex((p) => p.codes === null || p.codes.includes(code));
     if (i < 0) return {};
     const [p] = q.splice(i, 1);
