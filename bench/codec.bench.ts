@@ -11,6 +11,7 @@
  * AES-256-GCM seal + open (12-byte nonce, 18-byte AAD) for the encrypted rows.
  */
 import { createCipheriv, createDecipheriv } from 'node:crypto';
+import { cpus, loadavg } from 'node:os';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { compare, consume, fmt, median, table, type Benchmark, type RoundResult } from './lib';
@@ -222,6 +223,7 @@ const bench: Benchmark = {
   title: 'UP/2.0 codec: encode + decode vs the floor',
   command: 'npm run bench:codec',
   async run() {
+    const loadBefore = loadavg()[0]!;
     const lz4 = codecPorts.compressor;
     const lz4Name = lz4 === lz4Js ? 'lz4Js (TypeScript)' : 'lz4-napi';
     // Memory first, so the rounds below have not grown the heap yet.
@@ -258,6 +260,8 @@ const bench: Benchmark = {
       `Frames per second, one frame = encode + decode of a GAME_STATE_UPDATE body of the given size (FrameEncoder from an object → FrameDecoder back to a validated object, one push per frame). Floor = \`JSON.stringify\` → \`TextEncoder\` → \`TextDecoder\` (fatal) → \`JSON.parse\` of the same body, plus ${lz4Name} compress + decompress for compressed rows and \`node:crypto\` AES-256-GCM seal + open (fresh nonce, 18-byte AAD) for encrypted rows. LZ4 is ${lz4Name}, the default of src-main/net/ports.ts, on both sides. **Compressed rows run with the threshold lowered from 1024 to 0**, so the 200-byte body is really compressed (its payload column shows the result; the COMPRESSED flag is checked before timing). Goal: codec ≥ 70 % of the floor in every row.`,
       '',
       table(['row', 'payload', 'codec frames/s', 'floor frames/s', 'codec ÷ floor (median of 11 paired rounds)'], rows),
+      '',
+      `Load average (1 min) on this shared ${cpus().length}-core machine: ${loadBefore.toFixed(1)} at the start, ${loadavg()[0]!.toFixed(1)} at the end. Under load, a row's ratio moves by ±15 points from run to run; absolute rates move more.`,
       '',
       'Memory, measured first (before the rounds above), one encoder and one decoder for the whole run; before and after are read after a full GC:',
       '',

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { renderCatalogue, withCatalogue } from './catalogue-doc';
-import { ALL_MESSAGES } from './catalogue';
+import { ALL_MESSAGES, Messages, validateBody } from './catalogue';
 // Type-only: brings the example into `npm run typecheck` (tsconfig.tooling) without running it here.
 import type * as _example from '../../docs/examples/up2-codec';
 
@@ -28,6 +28,11 @@ describe('docs/protocol.md', () => {
       expect(text).toContain(`### 0x${d.code.toString(16).padStart(2, '0')} ${d.name}`);
       for (const ex of [d.example.body, d.example.response]) if (ex !== undefined) expect(text).toContain(JSON.stringify(ex));
     }
+  });
+
+  it('the state batch example of the page is a valid GAME_STATE_UPDATE', () => {
+    const m = /## State batches[\s\S]*?```json\n(.*)\n```/.exec(doc);
+    expect(validateBody(Messages.GAME_STATE_UPDATE, false, JSON.parse(m![1]!))).toBeNull();
   });
 
   it('the codec example is docs/examples/up2-codec.ts, and it prints what the page says', () => {
