@@ -72,7 +72,10 @@ export async function runConfigCommand(argv: readonly string[], io: CliIo): Prom
     if (!schema) throw new UsageError('--validate takes canary or tfs');
     const problems = validateConfig(readLuaConfig(input), schema);
     if (values.json) io.out.write(`${JSON.stringify({ file, problems })}\n`);
-    else printProblems(io, file, problems);
+    else {
+      printProblems(io, positionals[0]!, problems);
+      if (!problems.length) io.err.write(`${positionals[0]}: valid ${schema.target} settings\n`);
+    }
     return problems.some((p) => p.severity === 'error') ? 7 : 0;
   }
 

@@ -122,11 +122,11 @@ export class DataMigration extends EventEmitter<MigrationEvents> {
       await this.audit('migrate.data.end', state, { status: 'failed', stage: 'plan', errors: plan.errors });
       throw new MigrationError(error);
     }
-    for (const w of plan.warnings) this.warn(w);
     this.emit('plan', {
       tables: plan.tables.map((t) => ({ source: t.spec.source, target: t.spec.target, estimate: t.estimate, targetRowsBefore: t.targetRowsBefore })),
       warnings: plan.warnings,
     });
+    for (const w of plan.warnings) this.warn(w);
     this.rowsTotal = plan.tables.reduce((s, t) => s + t.estimate, 0);
     for (const t of plan.tables) state.tables[t.spec.source] ??= { status: 'pending', read: 0, written: 0, rejected: 0 };
 

@@ -11,25 +11,63 @@
  */
 import { closeSync, createReadStream, existsSync, mkdirSync, openSync, readdirSync, statSync, truncateSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { fromJsonValue, rowToJson, type Row, type SourceRow, type Value } from '../values';
 import { LINE, UNREADABLE, type ConfigWrite, type ScanRequest, type Source, type Target, type WriteBatch, type WriteResult } from './types';
 
 const EXT = '.ndjson';
-/** Longest line accepted: a row with a few max-size blobs, base64-encoded. */
+/** Longest line accepted by default: a row with a few max-size blobs, base64-encoded. */
 const MAX_LINE = 64 << 20;
+
+/**
+ * Lines of a file as UTF-8 text, 1-based; a line longer than `maxBytes` is
+ * reported (and skipped) without ever being held in memory whole, so a
+ * hostile file cannot exhaust memory with one endless line.
+ */
+async function* readLines(path: string, maxBytes: number): AsyncGenerator<{ line: number; text?: string; tooLong?: boolean }> {
+  let parts: Buffer[] = [];
+  let size = 0;
+  let tooLong = false;
+  let line = 0;
+  for await (const chunk of createReadStream(path) as AsyncIterable<Buffer>) {
+    let start = 0;
+    for (let nl = chunk.indexOf(10, start); nl >= 0; nl = chunk.indexOf(10, start)) {
+      line++;
+      const piece = chunk.subarray(start, nl);
+      if (tooLong || size + piece.length > maxBytes) yield { line, tooLong: true };
+      else yield { line, text: Buffer.concat([...parts, piece]).toString('utf8') };
+      parts = [];
+      size = 0;
+      tooLong = false;
+      start = nl + 1;
+    }
+    const rest = chunk.subarray(start);
+    if (tooLong || size + rest.length > maxBytes) {
+      tooLong = true;
+      parts = [];
+      size = 0;
+    } else if (rest.length) {
+      parts.push(Buffer.from(rest));
+      size += rest.length;
+    }
+  }
+  if (tooLong) yield { line: line + 1, tooLong: true };
+  else if (size) yield { line: line + 1, text: Buffer.concat(parts).toString('utf8') };
+}
 
 export class NdjsonFolder implements Source, Target {
   readonly kind = 'ndjson' as const;
   readonly sql = false;
   private readonly fds = new Map<string, number>();
 
-  constructor(readonly dir: string) {}
+  constructor(
+    readonly dir: string,
+    readonly maxLineBytes = MAX_LINE,
+  ) {}
 
-  static open(dir: string, opts: { create?: boolean } = {}): NdjsonFolder {
+  static open(dir: string, opts: { create?: boolean; maxLineBytes?: number } = {}): NdjsonFolder {
     if (opts.create) mkdirSync(dir, { recursive: true });
     else if (!existsSync(dir)) throw new Error(`no such folder: ${dir}`);
-    return new NdjsonFolder(dir);
+    return new NdjsonFolder(dir, opts.maxLineBytes);
   }
 
   file(table: string): string {
@@ -59,16 +97,15 @@ export class NdjsonFolder implements Source, Target {
   private async *lines(table: string, skip = 0): AsyncGenerator<{ line: number; row?: Row; error?: string }> {
     const path = this.file(table);
     if (!existsSync(path)) return;
-    const rl = createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Infinity });
-    let line = 0;
-    for await (const text of rl) {
-      line++;
-      if (line <= skip || text.trim() === '') continue;
-      if (text.length > MAX_LINE) {
-        yield { line, error: `line ${line} is longer than ${MAX_LINE} characters` };
+    for await (const { line, text, tooLong } of readLines(path, this.maxLineBytes)) {
+      if (line <= skip) continue;
+      if (tooLong) {
+        yield { line, error: `line ${line} is longer than ${this.maxLineBytes} bytes` };
         continue;
       }
-      yield { line, ...parseLine(text, line) };
+      const t = text!.endsWith('\r') ? text!.slice(0, -1) : text!;
+      if (t.trim() === '') continue;
+      yield { line, ...parseLine(t, line) };
     }
   }
 
