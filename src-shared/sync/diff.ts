@@ -35,11 +35,23 @@ function walk(a: JsonValue, b: JsonValue, path: string, out: Op[]): void {
 }
 
 function objects(a: JsonObject, b: JsonObject, path: string, out: Op[]): void {
+  let common = 0;
   for (const k in a) {
     if (!hasOwn(a, k)) continue;
-    if (!hasOwn(b, k)) out.push({ op: 'remove', path: childPointer(path, k) });
-    else walk(a[k]!, b[k]!, childPointer(path, k), out);
+    if (!hasOwn(b, k)) {
+      out.push({ op: 'remove', path: childPointer(path, k) });
+      continue;
+    }
+    common++;
+    // Identity first: between versions of one history most members are shared, and building their paths was most of the cost.
+    const x = a[k]!;
+    const y = b[k]!;
+    if (x !== y) walk(x, y, childPointer(path, k), out);
   }
+  // b has members a lacks only if it has more than the ones they share.
+  let inB = 0;
+  for (const k in b) if (hasOwn(b, k)) inB++;
+  if (inB === common) return;
   for (const k in b) {
     if (hasOwn(b, k) && !hasOwn(a, k)) out.push({ op: 'add', path: childPointer(path, k), value: b[k]! });
   }
