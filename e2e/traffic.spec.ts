@@ -1,9 +1,28 @@
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { openView, screenshot, TRAFFIC_TIMEOUT, visibleRowIds } from './helpers';
 
+// One page for the whole file: loading the console is the slow part on a busy machine,
+// and each test starts from a clean filter on a running stream.
+test.describe.configure({ mode: 'serial' });
+let page: Page;
+
 test.describe('Traffic', () => {
-  test('demo traffic appears and follows the stream', async ({ page }) => {
+  test.beforeAll(async ({ browser }) => {
+    page = await browser.newPage();
     await openView(page, 'traffic');
+  });
+  test.afterAll(async () => {
+    await page.close();
+  });
+  test.beforeEach(async () => {
+    const input = page.getByTestId('filter-input');
+    await input.fill('');
+    await input.press('Enter');
+    if ((await page.getByTestId('traffic-pause').getAttribute('aria-pressed')) === 'true') await page.getByTestId('traffic-pause').click();
+    await page.getByTestId('traffic-follow').check();
+  });
+
+  test('demo traffic appears and follows the stream', async () => {
     const rows = page.getByTestId('traffic-table-row');
     await expect(rows.first()).toBeVisible({ timeout: TRAFFIC_TIMEOUT });
     const before = Math.max(...(await visibleRowIds(page)));
@@ -12,8 +31,7 @@ test.describe('Traffic', () => {
     await screenshot(page, 'traffic');
   });
 
-  test('a filter narrows the rows, and a bad one is pointed at without losing the table', async ({ page }) => {
-    await openView(page, 'traffic');
+  test('a filter narrows the rows, and a bad one is pointed at without losing the table', async () => {
     await expect(page.getByTestId('traffic-table-row').first()).toBeVisible({ timeout: TRAFFIC_TIMEOUT });
     const input = page.getByTestId('filter-input');
 
@@ -35,18 +53,19 @@ test.describe('Traffic', () => {
     await page.getByTestId('filter-help-button').click();
     await expect(page.getByTestId('filter-help')).toContainText('latency');
     await screenshot(page, 'traffic-filter');
+    await page.getByTestId('filter-help-button').click();
   });
 
-  test('a row opens its detail, and the request and its response link both ways', async ({ page }) => {
-    await openView(page, 'traffic');
+  test('a row opens its detail, and the request and its response link both ways', async () => {
     const input = page.getByTestId('filter-input');
     // Responses that were paired with a request.
     await input.fill('latency');
     await input.press('Enter');
-    const row = page.getByTestId('traffic-table-row').first();
-    await expect(row).toBeVisible({ timeout: TRAFFIC_TIMEOUT });
-    const responseId = Number(await row.getAttribute('data-key'));
-    await row.click();
+    await expect(page.getByTestId('traffic-table-row').first()).toBeVisible({ timeout: TRAFFIC_TIMEOUT });
+    // Stop the stream so the rows stay where they are while we click.
+    await page.getByTestId('traffic-pause').click();
+    const responseId = Number(await page.getByTestId('traffic-table-row').first().getAttribute('data-key'));
+    await page.locator(`[data-testid=traffic-table-row][data-key="${responseId}"]`).click();
     const pane = page.getByTestId('detail-pane');
     await expect(pane).toHaveAttribute('data-id', String(responseId));
     await expect(page.getByTestId('detail-header')).toBeVisible();
@@ -67,8 +86,7 @@ test.describe('Traffic', () => {
     await expect(pane).toHaveAttribute('data-id', String(responseId));
   });
 
-  test('the table is driven by the keyboard', async ({ page }) => {
-    await openView(page, 'traffic');
+  test('the table is driven by the keyboard', async () => {
     await expect(page.getByTestId('traffic-table-row').first()).toBeVisible({ timeout: TRAFFIC_TIMEOUT });
     await page.getByTestId('traffic-pause').click();
     await expect(page.getByTestId('traffic-pause')).toHaveAttribute('aria-pressed', 'true');
