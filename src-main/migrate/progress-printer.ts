@@ -16,6 +16,7 @@ interface Out {
 export function attachPrinter(m: DataMigration, out: Out, err: Out): void {
   const tty = out.isTTY === true;
   let lastLine = 0;
+  let lastDraw = 0;
   let drawn = false;
   const clear = () => {
     if (tty && drawn) out.write('\r\x1b[2K');
@@ -34,6 +35,9 @@ export function attachPrinter(m: DataMigration, out: Out, err: Out): void {
   });
   m.on('progress', (e) => {
     if (tty) {
+      // A batch can take a millisecond: redraw at most ten times a second.
+      if (Date.now() - lastDraw < 100 && e.rowsDone < e.rowsTotal) return;
+      lastDraw = Date.now();
       out.write(`\r\x1b[2K${progressLine(e, out.columns ?? 100)}`);
       drawn = true;
     } else if (Date.now() - lastLine > 5000) {

@@ -243,6 +243,7 @@ describe('incremental and selective runs', () => {
     await expect(migrate(source, target, ws.dir, 'badsel', { select: ['clan=1'] }, ws.fx)).rejects.toThrow(/no selector "clan"/);
     await expect(migrate(source, target, ws.dir, 'badsel', { select: ['guild=1;DROP'] }, ws.fx)).rejects.toThrow(/not an id/);
     await expect(migrate(source, target, ws.dir, 'badsel', { select: ['nosuch:1=1'] }, ws.fx)).rejects.toThrow(/not a table/);
+    await expect(migrate(source, target, ws.dir, 'badsel', { select: ['guild=1'], type: 'full' }, ws.fx)).rejects.toThrow(/does not combine with a full run/);
     expect(target.db.prepare('SELECT COUNT(*) FROM accounts').pluck().get()).toBe(0);
     await source.close();
     await target.close();

@@ -72,7 +72,8 @@ export class DataMigration extends EventEmitter<MigrationEvents> {
 
   constructor(readonly opts: MigrationOptions) {
     super();
-    this.rejects = new RejectsFile(opts.rejectsPath);
+    // A dry run must not overwrite the rejects of the last real run: verification reads them.
+    this.rejects = new RejectsFile(opts.dryRun ? opts.rejectsPath.replace(/(\.ndjson)?$/, '.dry-run.ndjson') : opts.rejectsPath);
   }
 
   /** Stops before the next batch until resume(); the current batch finishes and is checkpointed. */
@@ -163,7 +164,7 @@ export class DataMigration extends EventEmitter<MigrationEvents> {
         }
         summaries.push(await this.migrateTable(table, i, plan, progress, save, dry));
       }
-      if (!dry) await this.finalize(state);
+      if (!dry) await this.finalize();
       state.status = 'completed';
       if (!dry) for (const t of plan.tables) this.commitWatermark(data, t, state.tables[t.spec.source]!);
     } catch (e) {
@@ -200,6 +201,7 @@ export class DataMigration extends EventEmitter<MigrationEvents> {
         );
       return { ...prev, status: 'running', batchSize: o.batchSize ?? prev.batchSize };
     }
+    if (o.select?.length && o.type && o.type !== 'selective') throw new MigrationError(`--select makes a selective run; it does not combine with a ${o.type} run`);
     if (unfinished && !o.restart && !o.dryRun)
       throw new MigrationError(
         `${o.checkpointPath} holds an unfinished run (${prev.type}, started ${prev.startedAt}, ${prev.status}): continue it with --resume, or start over with --restart`,
@@ -385,12 +387,11 @@ export class DataMigration extends EventEmitter<MigrationEvents> {
     }
   }
 
-  private async finalize(state: RunState): Promise<void> {
+  private async finalize(): Promise<void> {
     for (const s of this.opts.profile.finalize.setConfig) {
       const previous = await this.withRetries(`${s.table}.${s.key}`, this.opts.retries ?? DEFAULTS.retries, () => this.opts.target.setConfig(s));
       this.warn(`${s.table}.${s.key} set to ${s.value}${previous !== undefined ? ` (was ${previous})` : ''}: ${s.warning}`);
     }
-    void state;
   }
 
   private commitWatermark(data: CheckpointData, t: TablePlan, p: TableProgress): void {
@@ -446,7 +447,7 @@ export class DataMigration extends EventEmitter<MigrationEvents> {
       written: tables.reduce((s, t) => s + t.written, 0),
       rejected: tables.reduce((s, t) => s + t.rejected, 0),
       seconds,
-      rejectsFile: this.opts.rejectsPath,
+      rejectsFile: this.rejects.path,
       checkpointFile: this.opts.checkpointPath,
       warnings: this.warnings,
       unknownTables: plan.unknownTables,
@@ -470,7 +471,7 @@ export class DataMigration extends EventEmitter<MigrationEvents> {
         options: state.options,
         batchSize: state.batchSize,
         checkpoint: this.opts.checkpointPath,
-        rejects: this.opts.rejectsPath,
+        rejects: this.rejects.path,
       },
       outcome,
     });
