@@ -33,9 +33,6 @@ export class PartContext {
   interfaces: (IdbInfo | undefined)[] = [];
   info: CaptureInfo | undefined;
   userAppl: string | undefined;
-  /** Packets without an id (other tools' captures) get one from their position. */
-  private anonymous = 0;
-
   constructor(readonly part: number) {}
 
   /** Follows SHB and IDB blocks; returns a problem text for a malformed one. */
@@ -59,8 +56,13 @@ export class PartContext {
     return null;
   }
 
-  nextAnonymousId(): number {
-    return ++this.anonymous;
+  /**
+   * The id of a packet that has none (another tool's capture): its position,
+   * part × 2^40 + offset — unique, in file order, and the same whichever
+   * way the packet is reached (scan, index, random access).
+   */
+  anonymousId(offset: number): number {
+    return this.part * 2 ** 40 + offset;
   }
 }
 
@@ -188,7 +190,7 @@ function recordFromPacket(v: PacketView, ctx: PartContext, pdu: Uint8Array | und
     if (typeof s !== 'string') {
       const split = pdu ? pduCodecFor(s.dialect).split(pdu, s.pduKind) : NO_BYTES;
       return new CapturedRecord({
-        id: opts.packetId ?? ctx.nextAnonymousId(),
+        id: opts.packetId ?? ctx.anonymousId(v.block.offset),
         session: s.session,
         dir,
         time: v.time,
@@ -304,7 +306,7 @@ function foreignRecord(
   const c = parseOurComment(comment);
   const split = keepBytes ? codec.split(pdu, kind) : NO_BYTES;
   return new CapturedRecord({
-    id: packetId ?? (typeof c.id === 'number' ? c.id : ctx.nextAnonymousId()),
+    id: packetId ?? (typeof c.id === 'number' ? c.id : ctx.anonymousId(where.offset)),
     session: typeof c.session === 'number' ? c.session : 0,
     dir: c.dir === 'c2s' || c.dir === 's2c' ? c.dir : dir,
     time,

@@ -212,13 +212,6 @@ export function writeEntry(dv: DataView, at: number, e: IndexEntry): void {
   dv.setUint8(at + 31, 0);
 }
 
-export function encodeEntries(entries: readonly IndexEntry[]): Uint8Array {
-  const out = new Uint8Array(entries.length * ENTRY_SIZE);
-  const dv = new DataView(out.buffer);
-  entries.forEach((e, i) => writeEntry(dv, i * ENTRY_SIZE, e));
-  return out;
-}
-
 export function encodeIndexHeader(captureId: Uint8Array): Uint8Array {
   const out = new Uint8Array(INDEX_HEADER_SIZE);
   const dv = new DataView(out.buffer);

@@ -218,7 +218,9 @@ describe('foreign files', () => {
     const got = [];
     for await (const r of reader.records()) got.push(r);
     expect(got).toHaveLength(1);
-    expect(got[0]).toMatchObject({ id: 1, dialect: 'up2', type: rec.type, code: rec.code, seq: rec.seq, time: 5000 });
+    // No packet id: the packet's position stands in for one (the EPB follows the 28-byte SHB and 20-byte IDB).
+    expect(got[0]).toMatchObject({ id: 48, dialect: 'up2', type: rec.type, code: rec.code, seq: rec.seq, time: 5000 });
+    expect((await reader.get(48))?.type).toBe(rec.type);
     expect(got[0]!.body).toEqual(rec.body);
     await reader.close();
   });

@@ -110,35 +110,6 @@ export function parseIdb(body: Uint8Array, le: boolean): IdbInfo | string {
   return { linkType: u16(body, 0, le), snapLen: u32(body, 4, le), unitsPerSecond, name };
 }
 
-export interface EpbView {
-  readonly interfaceId: number;
-  /** Timestamp in the interface's units. */
-  readonly timestamp: number;
-  readonly capturedLength: number;
-  readonly originalLength: number;
-  /** Offset of the packet data in the body. */
-  readonly dataAt: number;
-  /** Offset of the options in the body. */
-  readonly optionsAt: number;
-}
-
-export function parseEpb(body: Uint8Array, le: boolean): EpbView | string {
-  if (body.length < 20) return `enhanced packet body is ${body.length} bytes, under the 20 required`;
-  const capturedLength = u32(body, 12, le);
-  const optionsAt = 20 + ((capturedLength + 3) & ~3);
-  if (optionsAt > body.length) return `enhanced packet declares ${capturedLength} captured bytes, past the end of its block`;
-  const high = u32(body, 4, le);
-  const low = u32(body, 8, le);
-  return {
-    interfaceId: u32(body, 0, le),
-    timestamp: high * 0x1_0000_0000 + low,
-    capturedLength,
-    originalLength: u32(body, 16, le),
-    dataAt: 20,
-    optionsAt,
-  };
-}
-
 export interface CustomBlockView {
   readonly pen: number;
   /** The custom data with its padding (the format cannot tell padding from data). */
