@@ -193,7 +193,7 @@ describe('limits and hostile peers', () => {
     dec.push(Buffer.concat(received));
     const f = dec.next();
     expect(f).not.toBeInstanceOf(ProtocolError);
-    expect((f as { body: { code: string; fatal: boolean } }).body).toMatchObject({ code: 'BAD_MAGIC', fatal: true });
+    expect((f as unknown as { body: { code: string; fatal: boolean } }).body).toMatchObject({ code: 'BAD_MAGIC', fatal: true });
     const hb = await good.request(MessageType.HEARTBEAT, { t: 7 });
     expect(hb.body).toEqual({ t: 7 });
   });

@@ -22,6 +22,8 @@ export interface ProxyOptions {
   /** Records kept in memory with their bodies for the UI (older ones are in the capture). */
   readonly keepRecords?: number;
   readonly maxSessions?: number;
+  /** A session whose peer leaves a message incomplete this long is closed (default 30 000 ms, the spec's idle timeout). */
+  readonly stallMs?: number;
 }
 
 export type ProxyEvents = {
@@ -42,6 +44,7 @@ export class Proxy extends EventEmitter<ProxyEvents> {
   nextRecordId = 0;
   private nextSessionId = 0;
   private server: Server | null = null;
+  private stallTimer: NodeJS.Timeout | null = null;
   private readonly recentlyClosed: ProxySessionInfo[] = [];
 
   constructor(options: ProxyOptions) {
@@ -54,6 +57,7 @@ export class Proxy extends EventEmitter<ProxyEvents> {
       mode: options.mode,
       keepRecords: options.keepRecords ?? 200_000,
       maxSessions: options.maxSessions ?? 10_000,
+      stallMs: options.stallMs ?? 30_000,
     };
     this.faults = options.faults ?? new FaultEngine();
     this.records = new RecordStore(this.opts.keepRecords);
@@ -71,6 +75,11 @@ export class Proxy extends EventEmitter<ProxyEvents> {
       });
     });
     const addr = server.address() as AddressInfo;
+    this.stallTimer = setInterval(() => {
+      const now = Date.now();
+      for (const s of [...this.sessions.values()]) s.checkStall(now, this.opts.stallMs);
+    }, Math.min(1000, Math.max(50, this.opts.stallMs / 4)));
+    this.stallTimer.unref();
     this.emit('listening', addr);
     return addr;
   }
@@ -113,6 +122,7 @@ export class Proxy extends EventEmitter<ProxyEvents> {
   }
 
   async close(): Promise<void> {
+    if (this.stallTimer) clearInterval(this.stallTimer);
     const server = this.server;
     this.server = null;
     for (const s of [...this.sessions.values()]) s.close('proxy shutting down', true);

@@ -52,6 +52,9 @@ export class ProxySession {
   private readonly bandwidthFreeAt: Record<Dir, number> = { c2s: 0, s2c: 0 };
   private readonly blocked: Record<Dir, boolean> = { c2s: false, s2c: false };
   readonly counts = { c2s: 0, s2c: 0 };
+  /** Bytes received since the last whole message, and when that message completed (slowloris detection). */
+  private readonly partial = { c2s: 0, s2c: 0 };
+  private readonly progressAt = { c2s: Date.now(), s2c: Date.now() };
   private lastVersion: number | null = null;
 
   constructor(
@@ -119,6 +122,28 @@ export class ProxySession {
     };
   }
 
+  /** Bytes this session holds toward each side: queued messages plus the socket's write buffer. */
+  buffered(): { c2s: number; s2c: number } {
+    return {
+      c2s: this.out.c2s.queuedBytes + this.upstream.writableLength,
+      s2c: this.out.s2c.queuedBytes + this.client.writableLength,
+    };
+  }
+
+  /**
+   * A peer that sends part of a message and then dribbles or stops (slowloris)
+   * holds a socket and a buffer: after `stallMs` without completing one, the
+   * session ends.
+   */
+  checkStall(now: number, stallMs: number): void {
+    for (const dir of ['c2s', 's2c'] as const) {
+      if (this.partial[dir] > 0 && now - this.progressAt[dir] > stallMs) {
+        this.close(`${dir === 'c2s' ? 'client' : 'server'} sent part of a message and nothing to complete it for ${stallMs} ms`, true);
+        return;
+      }
+    }
+  }
+
   /** Backpressure: while one side's outbox or socket is full, stop reading from the side that feeds it. */
   private setBlocked(dir: Dir, blocked: boolean): void {
     const full = blocked || this.out[dir].queuedBytes > PAUSE_AT_BYTES;
@@ -132,11 +157,16 @@ export class ProxySession {
   private receive(dir: Dir, chunk: Buffer): void {
     if (!this.open) return;
     let msgs: ProxyMessage[];
+    this.partial[dir] += chunk.length;
     try {
       msgs = this.dialect.decode(dir, chunk);
     } catch (e) {
       this.close(`the ${this.proxy.opts.dialect.name} dialect failed on ${dir} bytes: ${(e as Error).message}`, true);
       return;
+    }
+    if (msgs.length) {
+      this.partial[dir] = 0;
+      this.progressAt[dir] = Date.now();
     }
     for (const m of msgs) {
       this.handle(m, false);

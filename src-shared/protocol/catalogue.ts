@@ -51,7 +51,7 @@ const stateBatch = object({
 const stateAck = object({
   version: integer({ min: 0 }),
   applied: integer({ min: 0 }),
-  rejected: array(object({ path: string(), reason: string() })),
+  rejected: array(object({ path: string(), reason: string(), index: optional(integer({ min: 0 })) })),
 });
 const stateSync = object({ version: integer({ min: 0 }), state: anyObject });
 

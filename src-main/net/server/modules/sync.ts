@@ -32,6 +32,8 @@ export class SyncModule {
   private readonly timer: NodeJS.Timeout;
   private readonly conflictListeners = new Set<(session: ServerSession, c: ConflictRecord) => void>();
   private readonly started = new Set<(session: ServerSession, sync: ServerSyncSession) => void>();
+  /** Sessions answering a resume: batches flushed by the catch-up are in it, not sent on their own. */
+  private readonly catchingUp = new Set<ServerSession>();
   batchesSent = 0;
 
   constructor(
@@ -95,7 +97,7 @@ export class SyncModule {
     session.ext.set(KEY, sync);
     sync.on('batch', ({ batch, priority }) => {
       // While detached, batches stay in the history: the resume's catch-up covers them.
-      if (!session.attached) return;
+      if (!session.attached || this.catchingUp.has(session)) return;
       this.batchesSent++;
       session.push(MessageType.GAME_STATE_UPDATE, batch as BodyOf<'GAME_STATE_UPDATE'>, priority);
     });
@@ -110,7 +112,16 @@ export class SyncModule {
   private resume(session: ServerSession, since: number | undefined): void {
     const sync = this.of(session);
     if (!sync) return;
-    this.sendCatchUp(session, sync.answerRequest(since === undefined ? {} : { since }));
+    // answerRequest flushes what is queued first; those batches are part of the catch-up, so they must not
+    // also go out on their own ahead of it (the client would see a gap and ask again).
+    this.catchingUp.add(session);
+    let answer: CatchUp;
+    try {
+      answer = sync.answerRequest(since === undefined ? {} : { since });
+    } finally {
+      this.catchingUp.delete(session);
+    }
+    this.sendCatchUp(session, answer);
   }
 
   private sendCatchUp(session: ServerSession, answer: CatchUp): void {

@@ -187,7 +187,8 @@ export class Up2Session implements DialectSession {
       seq: h.seq,
       ref: isResponse ? h.ref : null,
       flags: flagNames(h.flags),
-      wire: raw.wire,
+      // A frame cut from a larger TCP chunk is a view of it: records keep a copy, not the whole chunk.
+      wire: raw.wire.byteLength === raw.wire.buffer.byteLength ? raw.wire : raw.wire.slice(),
       ...(!isResponse && def?.isRequest ? { requestKey: `${self}:${h.seq}` } : {}),
       ...(isResponse ? { answers: `${peer}:${this.mapAnswer(dir, h.ref)}` } : {}),
       meta: { header: h } satisfies Meta,

@@ -1,0 +1,47 @@
+/**
+ * Child process of bench/proxy.bench.ts: what sits between the load and the
+ * server — a plain Node TCP pipe (the floor), or our proxy in passthrough or
+ * decrypt mode (optionally capturing).
+ */
+import { createServer, connect, type AddressInfo } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startProxy } from '../../src-main/proxy/setup';
+import { generateKeyPair } from '../../src-main/net/keys';
+
+const mode = process.env.MODE as 'pipe' | 'passthrough' | 'decrypt';
+const target = { host: '127.0.0.1', port: Number(process.env.TARGET_PORT) };
+const upstream = Buffer.from(process.env.TARGET_IDENTITY!, 'base64url');
+
+if (mode === 'pipe') {
+  const server = createServer({ noDelay: true }, (c) => {
+    const u = connect({ ...target, noDelay: true });
+    c.pipe(u);
+    u.pipe(c);
+    c.on('error', () => u.destroy());
+    u.on('error', () => c.destroy());
+  });
+  server.listen(0, '127.0.0.1', () => process.send!({ cmd: 'ready', port: (server.address() as AddressInfo).port }));
+  process.on('message', () => process.exit(0));
+} else {
+  const dir = mkdtempSync(join(tmpdir(), 'otb-bench-cap-'));
+  const identity = generateKeyPair('ed25519');
+  const run = await startProxy({
+    listen: { host: '127.0.0.1', port: 0 },
+    target,
+    dialect: 'up2',
+    mode,
+    identity,
+    upstreamIdentity: { pinned: new Uint8Array(upstream) },
+    ...(process.env.CAPTURE ? { capture: { path: join(dir, 'bench.pcapng') } } : {}),
+    keepRecords: 100_000,
+  });
+  process.send!({ cmd: 'ready', port: run.address.port, identity: Buffer.from(identity.publicRaw).toString('base64url') });
+  process.on('message', () => {
+    void run.close().then(() => {
+      rmSync(dir, { recursive: true, force: true });
+      process.exit(0);
+    });
+  });
+}
