@@ -23,6 +23,10 @@ export function attachScripts(server: UpServer, opts: ScriptsModuleOptions): voi
       return;
     }
     const req = ctx.frame.body as BodyOf<'SCRIPT_EXECUTE'>;
+    // Nobody to answer once the connection is gone: stop the script instead of letting it run to its limit.
+    const abort = new AbortController();
+    const onClose = (): void => abort.abort(new Error('the connection closed'));
+    ctx.conn.socket.once('close', onClose);
     let outcome: ScriptOutcome;
     try {
       outcome = await opts.runner.run({
@@ -30,11 +34,15 @@ export function attachScripts(server: UpServer, opts: ScriptsModuleOptions): voi
         ...(req.args ? { args: req.args } : {}),
         ...(req.timeoutMs ? { timeoutMs: req.timeoutMs } : {}),
         world: opts.world(),
+        signal: abort.signal,
       });
     } catch (e) {
+      if (abort.signal.aborted) return;
       if (e instanceof ScriptRunnerBusyError) ctx.error('RATE_LIMITED', 'too many scripts running; try again shortly');
       else ctx.error('INTERNAL', `the script runner failed: ${(e as Error).message}`);
       return;
+    } finally {
+      ctx.conn.socket.off('close', onClose);
     }
     opts.onRun?.(ctx.session, req.source, outcome);
     if (!ctx.conn.isOpen) return;
