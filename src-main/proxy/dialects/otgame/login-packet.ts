@@ -103,22 +103,22 @@ function tryBlock(
   at: number,
   key: RsaPrivateKey,
   parse: (r: Reader) => Record<string, unknown>,
-): { xteaKey: XteaKey; fields: Record<string, unknown> } | { lead: number } | null {
+): { xteaKey: XteaKey; fields: Record<string, unknown> } | { why: string } | null {
   if (at < 0 || at + key.size > payload.length) return null;
   let plain: Uint8Array;
   try {
     plain = key.decrypt(payload.subarray(at, at + key.size));
   } catch {
-    return null; // block not below the modulus: not an RSA block
+    return { why: `is not below the server key's modulus` };
   }
-  if (plain[0] !== 0) return { lead: plain[0]! };
+  if (plain[0] !== 0) return { why: `decrypts to a first byte of 0x${plain[0]!.toString(16).padStart(2, '0')}, not 0` };
   try {
     const r = new Reader(plain, 1);
     const xteaKey = readXteaKey(plain, 1);
     r.skip(16, 'xtea key');
     return { xteaKey, fields: parse(r) };
   } catch (e) {
-    if (e instanceof FieldError) return { lead: 0 };
+    if (e instanceof FieldError) return { why: `decrypts to a leading 0 but not to a login (${e.message})` };
     throw e;
   }
 }
@@ -154,21 +154,18 @@ export function parseLoginPacket(payload: Uint8Array, key: RsaPrivateKey | null,
   const expected = r.pos;
   const candidates = [expected, ...(service === 'game' ? [payload.length - key.size] : [])];
   for (let at = 5; at + key.size <= payload.length && at <= 96; at++) if (!candidates.includes(at)) candidates.push(at);
-  let firstLead: number | undefined;
+  let atExpected: string | undefined;
   for (const at of candidates) {
     const got = tryBlock(payload, at, key, parse);
     if (!got) continue;
-    if ('lead' in got) {
-      if (at === expected) firstLead = got.lead;
+    if ('why' in got) {
+      if (at === expected) atExpected = got.why;
       continue;
     }
     const extra: Record<string, unknown> = at === expected ? {} : { rsaOffsetNote: `RSA block found at offset ${at}, not at ${expected} where version ${version} puts it` };
     return { ...base, xteaKey: got.xteaKey, rsaOffset: at, fields: { ...fields, xteaKey: REDACTED, ...got.fields, ...extra } };
   }
-  const why =
-    firstLead === undefined
-      ? `no ${key.size}-byte block of this message decrypts with the server key`
-      : `the ${key.size}-byte block at offset ${expected} decrypts to a first byte of 0x${firstLead.toString(16).padStart(2, '0')}, not 0`;
+  const why = atExpected === undefined ? `no ${key.size}-byte block of this message decrypts with the server key` : `the ${key.size}-byte block at offset ${expected} ${atExpected}`;
   return {
     ...base,
     fields,

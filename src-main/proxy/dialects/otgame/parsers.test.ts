@@ -41,6 +41,17 @@ describe('login packets', () => {
     expect(p.fields.rsaOffsetNote).toMatch(/found at offset 14, not at 12/);
   });
 
+  it('says why a block is not the server’s: a leading byte other than 0, or a number past the modulus', () => {
+    const good = gameLoginPacket({ version: 1412, xteaKey: KEY, rsa: otServerKey() });
+    const rsaAt = good.length - 128;
+    const big = good.slice();
+    big.fill(0xff, rsaAt); // above any 1024-bit modulus
+    expect(parseLoginPacket(big, otServerKey()).error).toMatch(new RegExp(`^RSA_DECRYPT: the 128-byte block at offset ${rsaAt} is not below the server key's modulus`));
+    const lead = good.slice();
+    lead[rsaAt + 1] = lead[rsaAt + 1]! ^ 0x01; // a damaged ciphertext decrypts to noise
+    expect(parseLoginPacket(lead, otServerKey()).error).toMatch(/^RSA_DECRYPT: the 128-byte block at offset \d+ decrypts to a first byte of 0x[0-9a-f]{2}, not 0/);
+  });
+
   it('names what is wrong with a packet that is not a login', () => {
     expect(parseLoginPacket(Uint8Array.of(0x77, 1, 2), otServerKey()).error).toBe(
       'LOGIN_PACKET: first client message opens with 0x77, not 0x0A (game) or 0x01 (login)',
