@@ -21,7 +21,7 @@
  */
 import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compare, fmt, median, table, type Benchmark } from './lib';
 import { BENCH_PROFILE, FLOOR_COLUMNS, FLOOR_SELECT, createSource, createTarget, mysqlDdl } from './migrate-data';
@@ -254,6 +254,8 @@ const bench: Benchmark = {
   command: 'npm run bench:migrate',
   async run() {
     const dir = mkdtempSync(join(tmpdir(), 'otbridge-bench-migrate-'));
+    const loads: number[] = [];
+    const loadTimer = setInterval(() => loads.push(loadavg()[0]!), 5000);
     try {
       const sq = await sqliteSection(dir);
       const mp = mapperSection(join(dir, 'small.db'));
@@ -263,7 +265,10 @@ const bench: Benchmark = {
       const myOurs = rate(MARIADB_ROWS, my.a);
       const myFloor = rate(MARIADB_ROWS, my.b);
       const peak = (xs: Sample[]) => xs.reduce((p, x) => (x.rssPeak - x.rssBefore > p.rssPeak - p.rssBefore ? x : p));
+      const load = loads.length ? `${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)}` : loadavg()[0]!.toFixed(1);
       const md = [
+        `Load average during the run: ${load} (on ${cpus().length} shared cores: wall-clock rates fall with it; the CPU columns much less).`,
+        '',
         `Player-like rows (26 target columns: ints, 64-bit counters, a name, a blob, three bit transforms; the built-in profile's rules for them), batches of 1000, a checkpoint after each. Median of ${ROUNDS} alternating rounds after a warm-up; each round writes into a fresh target.`,
         '',
         table(
@@ -294,6 +299,7 @@ const bench: Benchmark = {
         data: { rows: ROWS, mariadbRows: MARIADB_ROWS, sqlite: { ours: sq.a, floor: sq.b, small: sq.smallRun }, mariadb: { ours: my.a, floor: my.b }, mapper: mp },
       };
     } finally {
+      clearInterval(loadTimer);
       rmSync(dir, { recursive: true, force: true });
     }
   },

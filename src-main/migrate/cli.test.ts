@@ -60,6 +60,19 @@ describe('otbridge migrate data / verify', () => {
     expect(events.at(-1)).toMatchObject({ event: 'done', status: 'completed', dryRun: true, written: 151 });
   });
 
+  it('Ctrl-C (the stop signal) ends after the current batch with exit 4; --resume finishes the run', async () => {
+    const target = ws.newTarget('cli-stop', { clash: false });
+    const args = ['--profile', 'tfs-canary', '--from', ws.sourcePath, '--to', target, '--batch-size', '50', '--checkpoint', join(ws.dir, 's.json'), '--rejects', join(ws.dir, 's.ndjson'), '--audit-log', audit()];
+    let stop!: (s: string) => void;
+    const t = io();
+    const stopping: CliIo = { ...t, stopped: new Promise<string>((r) => (stop = r)), out: { write: (s: string) => (s.includes('"event":"progress"') && stop('SIGINT'), t.out.write(s)) } as unknown as CliIo['out'] };
+    expect(await migrateCommand.run(['data', ...args, '--json'], stopping)).toBe(4);
+    expect(t.stdout()).toMatch(/"event":"done".*"status":"cancelled"/);
+    const r = io();
+    expect(await migrateCommand.run(['data', ...args, '--resume'], r)).toBe(3);
+    expect(r.stdout()).toMatch(/completed: /);
+  });
+
   it('usage errors exit through UsageError', async () => {
     await expect(migrateCommand.run(['data', '--from', 'x'], io())).rejects.toThrow(/--profile is required/);
     await expect(migrateCommand.run(['data', '--profile', 'tfs-canary', '--from', 'a', '--to', 'b', '--type', 'partial'], io())).rejects.toThrow(/--type must be/);

@@ -150,7 +150,7 @@ export function parseProfile(json: unknown): Profile {
   if (!root) throw new ProfileError(p);
   unknownKeys(root, PROFILE_KEYS, '$');
   str(root.name, '$.name');
-  if (root.description !== undefined) str(root.description, '$.description');
+  if (root.description !== undefined && typeof root.description !== 'string') p.push('$.description: expected a string');
   for (const side of ['source', 'target'] as const) {
     const s = obj(root[side], `$.${side}`);
     if (s) str(s.name, `$.${side}.name`);
