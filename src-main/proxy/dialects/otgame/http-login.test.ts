@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createServer, type Server } from 'node:http';
-import { startHttpLoginProxy, type HttpLoginExchange } from './http-login';
+import fc from 'fast-check';
+import { redactLoginRequest, redactLoginResponse, rewriteLoginWorlds, startHttpLoginProxy, type HttpLoginExchange } from './http-login';
 
 const cleanup: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -115,5 +116,30 @@ describe('HTTP login proxy', () => {
 
   it('refuses an upstream that is not http(s)', async () => {
     await expect(startHttpLoginProxy({ listen: { host: '127.0.0.1', port: 0 }, upstream: 'ftp://x/' })).rejects.toThrow(/http\(s\) URL/);
+  });
+});
+
+describe('login JSON handling', () => {
+  it('never throws on arbitrary JSON, and rewrites every world it finds', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), fc.array(fc.jsonValue(), { maxLength: 4 }), (anything, extra) => {
+        expect(() => rewriteLoginWorlds(anything, { host: 'h', port: 1 })).not.toThrow();
+        expect(() => redactLoginResponse(anything)).not.toThrow();
+        expect(() => redactLoginRequest(anything)).not.toThrow();
+        const withWorlds = { playdata: { worlds: [...extra, { name: 'W', externaladdressprotected: '10.0.0.1', externalportprotected: 7172 }] } };
+        const r = rewriteLoginWorlds(withWorlds, { host: 'proxy', port: 9 });
+        const worlds = (r.rewritten as { playdata: { worlds: unknown[] } }).playdata.worlds;
+        for (const w of worlds)
+          if (w && typeof w === 'object' && !Array.isArray(w)) expect(w).toMatchObject({ externaladdressprotected: 'proxy', externalportprotected: 9, externaladdress: 'proxy' });
+        expect(r.worlds.at(-1)).toEqual({ name: 'W', host: '10.0.0.1', port: 7172 });
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('redacts passwords in requests and session keys in responses, keeping the rest', () => {
+    expect(redactLoginRequest({ email: 'a@b', password: 'x', stayloggedin: true })).toEqual({ email: 'a@b', password: '[redacted]', stayloggedin: true });
+    expect(redactLoginResponse({ session: { sessionkey: 'a@b\nsecret', ispremium: true } })).toEqual({ session: { sessionkey: 'a@b\n[redacted]', ispremium: true } });
+    expect(redactLoginResponse({ session: { sessionkey: 'opaque-token' } })).toEqual({ session: { sessionkey: '[redacted] (12 chars)' } });
   });
 });
