@@ -33,7 +33,12 @@ const CANDIDATES = {
   install: ['/usr/bin/mariadb-install-db', '/usr/local/bin/mariadb-install-db', '/usr/bin/mysql_install_db'],
 };
 
-function find(names: readonly string[], command: string): string {
+/** `override` (from the environment) wins when set: OTBRIDGE_MARIADBD, OTBRIDGE_MARIADB_INSTALL_DB. */
+function find(names: readonly string[], command: string, override?: string): string {
+  if (override) {
+    if (existsSync(override)) return override;
+    throw new Error(`${command} not found at ${override} (set by the environment). The database tests need a MariaDB server: install it with \`sudo apt-get install -y mariadb-server\` (Debian/Ubuntu).`);
+  }
   for (const n of names) if (existsSync(n)) return n;
   const which = spawnSync('which', [command], { encoding: 'utf8' });
   if (which.status === 0 && which.stdout.trim()) return which.stdout.trim();
@@ -54,8 +59,8 @@ async function freePort(): Promise<number> {
 }
 
 export async function startMariaDb(opts: { readyTimeoutMs?: number } = {}): Promise<MariaDb> {
-  const server = find(CANDIDATES.server, 'mariadbd');
-  const install = find(CANDIDATES.install, 'mariadb-install-db');
+  const server = find(CANDIDATES.server, 'mariadbd', process.env.OTBRIDGE_MARIADBD);
+  const install = find(CANDIDATES.install, 'mariadb-install-db', process.env.OTBRIDGE_MARIADB_INSTALL_DB);
   const dataDir = mkdtempSync(join(tmpdir(), 'otbridge-mariadb-'));
   const socket = join(dataDir, 'mysqld.sock');
   const log = join(dataDir, 'error.log');

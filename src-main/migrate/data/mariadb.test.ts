@@ -3,7 +3,7 @@
  * see test-support/mariadb.ts): a TFS database with a few thousand generated
  * rows, the awkward ones included, migrated into Canary-shaped databases.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,13 +20,23 @@ import { verifyMigration } from './verify';
 let db: MariaDb;
 let fx: TfsFixture;
 let dir: string;
+let setupError: unknown;
 const open = (name: string) => MysqlDatabase.open(db.url(name));
 
+// A failed set-up (no mariadbd on this machine) must fail every test with its message — how to install
+// MariaDB — rather than leave them reported as skipped.
 beforeAll(async () => {
-  db = await startMariaDb();
-  fx = makeTfsFixture({ players: 300 });
-  dir = mkdtempSync(join(tmpdir(), 'otbridge-mariadb-migrate-'));
-  await loadTfsMariaDb(db, 'tfs', fx);
+  try {
+    db = await startMariaDb();
+    fx = makeTfsFixture({ players: 300 });
+    dir = mkdtempSync(join(tmpdir(), 'otbridge-mariadb-migrate-'));
+    await loadTfsMariaDb(db, 'tfs', fx);
+  } catch (e) {
+    setupError = e;
+  }
+});
+beforeEach(() => {
+  if (setupError) throw setupError;
 });
 
 afterAll(async () => {
