@@ -11,6 +11,7 @@
 import type { MessageSummary } from '../records';
 import type { MetricsSnapshot } from '../metrics';
 import type { Fault, FaultSpec } from '../faults';
+import type { ReplayDone, ReplayOpenResult, ReplayProgress, ReplayReport, ReplayStartParams, SessionReport } from './replay';
 
 export interface AppInfo {
   readonly name: string;
@@ -155,6 +156,15 @@ export interface RequestMap {
   /** A patch field set to null removes it (e.g. no session filter any more). */
   'faults.update': { params: { id: string; patch: FaultPatch }; result: Fault };
   'faults.remove': { params: { id: string }; result: { removed: boolean } };
+  /** A capture's sessions, for choosing what to replay (types in ./replay.ts). */
+  'replay.open': { params: { path: string }; result: ReplayOpenResult };
+  /** Starts a replay run in the background; progress, sessions and the end come as replay.* events. */
+  'replay.start': { params: ReplayStartParams; result: { runId: string } };
+  'replay.cancel': { params: { runId: string }; result: { cancelled: boolean } };
+  /** The report of a finished run (null while it runs, or when unknown). */
+  'replay.report': { params: { runId: string }; result: ReplayReport | null };
+  /** Writes a finished run's report as JSON or JUnit XML to an absolute path. */
+  'replay.export': { params: { runId: string; format: 'json' | 'junit'; path: string }; result: { path: string; bytes: number } };
 }
 
 /** Events pushed from the services to UIs. */
@@ -171,6 +181,11 @@ export interface EventMap {
   'state.version': { session: number; row: StateVersionRow };
   /** The proxy started, stopped, or changed capture. */
   'proxy.status': ProxyStatus;
+  /** A replay run's progress (at most ten a second). */
+  'replay.progress': ReplayProgress;
+  /** One replayed session's report, as soon as it is done. */
+  'replay.session': { runId: string; session: SessionReport };
+  'replay.done': ReplayDone;
 }
 
 export type RequestChannel = keyof RequestMap;
@@ -198,6 +213,11 @@ export const REQUEST_CHANNELS = [
   'faults.add',
   'faults.update',
   'faults.remove',
+  'replay.open',
+  'replay.start',
+  'replay.cancel',
+  'replay.report',
+  'replay.export',
 ] as const satisfies readonly RequestChannel[];
 export const EVENT_CHANNELS = [
   'app.notice',
@@ -208,6 +228,9 @@ export const EVENT_CHANNELS = [
   'conflicts.added',
   'state.version',
   'proxy.status',
+  'replay.progress',
+  'replay.session',
+  'replay.done',
 ] as const satisfies readonly EventChannel[];
 
 // Compile-time proof that the runtime lists name every channel.

@@ -8,6 +8,7 @@ import { demoCommand } from './demo';
 import { migrateCommand } from './migrate';
 import { proxyCommand } from './proxy';
 import { recordingCommand } from './recording';
+import { replayCommand } from './replay';
 import { scriptCommand } from './script';
 import { serverCommand } from './server';
 import { versionCommand } from './version';
@@ -21,6 +22,7 @@ export const COMMANDS: readonly CliCommand[] = [
   migrateCommand,
   proxyCommand,
   recordingCommand,
+  replayCommand,
   scriptCommand,
   serverCommand,
   versionCommand,

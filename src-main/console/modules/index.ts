@@ -4,5 +4,8 @@
  * declared in src-shared/ipc/contract.ts), one line here.
  */
 import type { ServiceModule } from '../services';
+import { replayModule } from './replay';
 
-export const SERVICE_MODULES: readonly (() => ServiceModule)[] = [];
+export const SERVICE_MODULES: readonly (() => ServiceModule)[] = [
+  () => replayModule(),
+];

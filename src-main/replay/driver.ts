@@ -1,0 +1,275 @@
+/**
+ * Plays one captured session against a live server: a fresh connection,
+ * its own handshake (new keys) and login, then the captured client messages
+ * in order — bodies rewritten with the identities learnt so far — on the
+ * captured timing scaled by the speed factor, or as fast as the answers
+ * they depended on allow. Everything the server sends is recorded in
+ * arrival order with the step it followed; comparing is evaluate.ts's job.
+ *
+ * Causality is kept at every speed: a message the old client sent after an
+ * answer arrived is not sent before the new answer arrives (the old client
+ * may have waited for it), whatever the clock says.
+ */
+import { connect as tcpConnect, type Socket } from 'node:net';
+import { MessageType, typeName, type DecodedFrame } from '../../src-shared/protocol';
+import { FramedConnection } from '../net/connection';
+import { clientHandshake, type Encryption, type IdentityPolicy } from '../net/handshake';
+import { ConnectionClosedError, RemoteError, RequestTimeoutError } from '../net/errors';
+import { type IdentityMap } from './identity';
+import { type ScriptStep, type SessionScript } from './script';
+
+export interface DriverOptions {
+  readonly host: string;
+  readonly port: number;
+  readonly identity: IdentityPolicy;
+  readonly encryption?: Encryption;
+  readonly account: string;
+  readonly password: string;
+  /** 0.1 … 100, or 'max'. */
+  readonly speed: number | 'max';
+  /** How long a request waits for its answer (default 10 000 ms). */
+  readonly requestTimeoutMs?: number;
+  readonly connectTimeoutMs?: number;
+  /** After the last message: quiet this long means the server has said everything (default 300 ms: three sync ticks). */
+  readonly settleMs?: number;
+  /** … but never wait longer than this after the last message (default 5000 ms). */
+  readonly maxSettleMs?: number;
+  /** Log out at the end when the capture did not (default true), so the account's player leaves the world before the next run. */
+  readonly logoutAtEnd?: boolean;
+  readonly signal?: AbortSignal;
+  readonly onStep?: (step: number) => void;
+}
+
+export interface ReplayedResponse {
+  readonly type: string;
+  readonly body: unknown;
+  readonly latencyMs: number;
+}
+
+export interface StepOutcome {
+  readonly index: number;
+  sent: boolean;
+  /** The body that was sent (after rewriting). */
+  body: unknown;
+  response: ReplayedResponse | null;
+  timedOut: boolean;
+  error: string | null;
+}
+
+export interface ReplayedInbound {
+  readonly seq: number;
+  readonly type: string;
+  readonly body: unknown;
+  readonly isResponse: boolean;
+  readonly afterStep: number;
+  readonly answers: number | null;
+}
+
+export interface DriverOutcome {
+  error: string | null;
+  login: { response: unknown; type: string; latencyMs: number } | null;
+  sessionId: string | null;
+  serverIdentity: Uint8Array | null;
+  readonly steps: StepOutcome[];
+  readonly inbound: ReplayedInbound[];
+  readonly warnings: string[];
+  startedAt: number;
+  endedAt: number;
+}
+
+class Cancelled extends Error {}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  if (ms <= 0) return signal?.aborted ? Promise.reject(new Cancelled('cancelled')) : Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const t = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = (): void => {
+      clearTimeout(t);
+      reject(new Cancelled('cancelled'));
+    };
+    if (signal?.aborted) onAbort();
+    else signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+export async function driveSession(script: SessionScript, identities: IdentityMap, o: DriverOptions): Promise<DriverOutcome> {
+  const out: DriverOutcome = {
+    error: null,
+    login: null,
+    sessionId: null,
+    serverIdentity: null,
+    steps: script.steps.map((s) => ({ index: s.index, sent: false, body: undefined, response: null, timedOut: false, error: null })),
+    inbound: [],
+    warnings: [],
+    startedAt: Date.now(),
+    endedAt: 0,
+  };
+  let conn: FramedConnection | null = null;
+  let closedReason: string | null = null;
+  let stepsSent = 0;
+  let recording = true;
+  let lastInbound = performance.now();
+  let seq = 0;
+  const record = (f: DecodedFrame, isResponse: boolean, answers: number | null): void => {
+    lastInbound = performance.now();
+    if (!recording) return;
+    out.inbound.push({ seq: ++seq, type: typeName(f.header.type), body: f.body, isResponse, afterStep: stepsSent, answers });
+  };
+  try {
+    const socket = await openSocket(o.host, o.port, o.connectTimeoutMs ?? 5000);
+    conn = new FramedConnection(socket, { role: 'client', requestTimeoutMs: o.requestTimeoutMs ?? 10_000 });
+    conn.onMessage = (f) => {
+      record(f, false, null);
+      identities.learnFrom(typeName(f.header.type), 'push', undefined, f.body);
+    };
+    conn.onStrayResponse = (f) => record(f, true, null);
+    conn.onProtocolError = (e) => {
+      if (out.warnings.length < 20) out.warnings.push(`the server sent a frame the codec refused: ${e.code}: ${e.detail}`);
+    };
+    conn.onClose = (reason) => {
+      closedReason = reason;
+    };
+    const hs = await clientHandshake(conn, { identity: o.identity, ...(o.encryption ? { encryption: o.encryption } : {}) });
+    out.sessionId = hs.sessionId;
+    out.serverIdentity = hs.identityKey;
+    identities.learn('sessionId', script.capturedSessionId, hs.sessionId, 'HANDSHAKE /sessionId');
+
+    // Login with our credentials: the captured one carries a redacted password.
+    const t0 = performance.now();
+    let loginFrame: DecodedFrame;
+    try {
+      loginFrame = await conn.request(MessageType.AUTH_LOGIN, { account: o.account, password: o.password }, { priority: 0, onResponse: (f) => record(f, true, 0) });
+    } catch (e) {
+      if (e instanceof RemoteError) {
+        out.login = { type: 'ERROR', response: { code: e.code, message: e.detail, fatal: e.fatal }, latencyMs: performance.now() - t0 };
+        throw new Error(`login as ${o.account} refused: ${e.code}: ${e.detail}`);
+      }
+      throw e;
+    }
+    out.login = { type: typeName(loginFrame.header.type), response: loginFrame.body, latencyMs: performance.now() - t0 };
+    identities.learnFrom('AUTH_LOGIN', 'response', script.login.response.body, loginFrame.body);
+
+    const anchor = performance.now();
+    const capturedAnchor = script.login.response.time;
+    /** Requests still waiting, with the time their captured answer arrived. */
+    let outstanding: { answeredAt: number; done: Promise<void>; settled: boolean }[] = [];
+    const all: Promise<void>[] = [];
+    for (const step of script.steps) {
+      if (o.signal?.aborted) throw new Cancelled('cancelled');
+      if (o.speed !== 'max') await sleep(anchor + (step.time - capturedAnchor) / o.speed - performance.now(), o.signal);
+      const before = outstanding.filter((x) => !x.settled && x.answeredAt < step.time);
+      if (before.length) await Promise.all(before.map((x) => x.done));
+      if (outstanding.length > 64) outstanding = outstanding.filter((x) => !x.settled);
+      if (!conn.isOpen) {
+        out.error = `the server closed the connection before step ${step.index} (${step.type}): ${closedReason ?? 'closed'}`;
+        break;
+      }
+      const so = out.steps[step.index - 1]!;
+      const body = identities.rewrite(step.type, step.body, { capturedTime: step.time, sendTime: Date.now() });
+      so.body = body;
+      const payload = (body ?? step.raw ?? {}) as object;
+      stepsSent = step.index;
+      if (step.isRequest) {
+        const done = sendRequest(conn, step, payload, so, record, identities);
+        all.push(done);
+        if (step.expected) {
+          const entry = { answeredAt: step.expected.time, done, settled: false };
+          void done.then(() => {
+            entry.settled = true;
+          });
+          outstanding.push(entry);
+        }
+      } else {
+        try {
+          conn.send(step.code, payload, { priority: step.priority });
+          so.sent = true;
+        } catch (e) {
+          so.error = (e as Error).message;
+        }
+      }
+      o.onStep?.(step.index);
+    }
+    await Promise.all(all);
+    // What the server still sends after the last message (batches of its effects, a logout's close).
+    if (!out.error && conn.isOpen) {
+      const last = script.steps[script.steps.length - 1];
+      const tail = o.speed === 'max' || !last ? 0 : Math.max(0, (script.end - last.time) / o.speed);
+      const max = o.maxSettleMs ?? 5000;
+      const end = performance.now() + Math.min(max, tail + max);
+      await sleep(Math.min(tail, max), o.signal);
+      const settle = o.settleMs ?? 300;
+      while (conn.isOpen && performance.now() < end && performance.now() - lastInbound < settle) await sleep(Math.min(50, settle), o.signal);
+    }
+    recording = false;
+    const last = script.steps[script.steps.length - 1];
+    if ((o.logoutAtEnd ?? true) && conn.isOpen && last?.type !== 'AUTH_LOGOUT') {
+      await conn.request(MessageType.AUTH_LOGOUT, {}, { priority: 0, timeoutMs: 3000 }).catch(() => undefined);
+    }
+  } catch (e) {
+    out.error = e instanceof Cancelled ? 'cancelled' : e instanceof Error ? e.message : String(e);
+  } finally {
+    recording = false;
+    conn?.close('replay finished');
+    out.endedAt = Date.now();
+  }
+  return out;
+}
+
+/** Sends one request; resolves (never rejects) when it is answered, timed out or lost. */
+function sendRequest(
+  conn: FramedConnection,
+  step: ScriptStep,
+  payload: object,
+  so: StepOutcome,
+  record: (f: DecodedFrame, isResponse: boolean, answers: number | null) => void,
+  identities: IdentityMap,
+): Promise<void> {
+  const t0 = performance.now();
+  let p: Promise<DecodedFrame>;
+  try {
+    p = conn.request(step.code, payload, {
+      priority: step.priority,
+      // Synchronously, when the answer is dispatched: before any frame that came after it, so state answers stay in order with pushes.
+      onResponse: (f) => {
+        record(f, true, step.index);
+        const type = typeName(f.header.type);
+        so.response = { type, body: f.body, latencyMs: performance.now() - t0 };
+        identities.learnFrom(type, 'response', step.expected?.body, f.body);
+      },
+    });
+    so.sent = true;
+  } catch (e) {
+    so.error = (e as Error).message;
+    return Promise.resolve();
+  }
+  return p.then(
+    () => undefined,
+    (e: unknown) => {
+      if (e instanceof RemoteError) so.response = { type: 'ERROR', body: { code: e.code, message: e.detail, fatal: e.fatal }, latencyMs: performance.now() - t0 };
+      else if (e instanceof RequestTimeoutError) so.timedOut = true;
+      else if (e instanceof ConnectionClosedError) so.error = e.message;
+      else so.error = (e as Error).message;
+    },
+  );
+}
+
+function openSocket(host: string, port: number, timeoutMs: number): Promise<Socket> {
+  return new Promise<Socket>((resolve, reject) => {
+    const s = tcpConnect({ host, port, noDelay: true });
+    const timer = setTimeout(() => {
+      s.destroy();
+      reject(new Error(`connect to ${host}:${port} timed out after ${timeoutMs} ms`));
+    }, timeoutMs);
+    s.once('connect', () => {
+      clearTimeout(timer);
+      resolve(s);
+    });
+    s.once('error', (e) => {
+      clearTimeout(timer);
+      reject(new Error(`cannot connect to ${host}:${port}: ${e.message}`));
+    });
+  });
+}

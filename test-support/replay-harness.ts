@@ -1,0 +1,153 @@
+/**
+ * Replay tests: reference servers with a calm world (no creature steps, no
+ * weather or clock changes, so two runs of the same session agree), a
+ * decrypting proxy that records into a capture, and a scripted client
+ * session that exercises every kind of client message.
+ */
+import { randomUUID } from 'node:crypto';
+import { ReferenceServer, BOT_PASSWORD, type ReferenceServerOptions } from '../src-main/peers/server';
+import { startProxy, type ProxyRun } from '../src-main/proxy/setup';
+import { generateKeyPair, type KeyPair } from '../src-main/net/keys';
+import { UpClient } from '../src-main/net/client/client';
+import { ClientSync } from '../src-main/net/client/sync';
+import { MessageType } from '../src-shared/protocol';
+import type { WorldRules } from '../src-main/peers/world/world';
+import { TEST_SCRYPT, waitFor } from './up-harness';
+
+export { BOT_PASSWORD };
+
+/** Nothing in this world moves by itself. Moves may follow each other 20 ms apart. */
+export const CALM_WORLD: Partial<WorldRules> = {
+  seed: 5,
+  creatures: 0,
+  items: 300,
+  creatureStepMs: 1e9,
+  weatherEveryMs: 1e9,
+  msPerGameMinute: 1e9,
+  moveIntervalMs: 20,
+};
+
+/** The same keys for every server of a test, so one pinned identity fits the recording and the replay servers. */
+export function serverKeys(): { identity: KeyPair; tokenKey: KeyPair } {
+  return { identity: generateKeyPair('ed25519'), tokenKey: generateKeyPair('ed25519') };
+}
+
+export async function startReference(keys: { identity: KeyPair; tokenKey: KeyPair }, world: Partial<WorldRules> = {}, extra: Partial<ReferenceServerOptions> = {}): Promise<{ ref: ReferenceServer; port: number }> {
+  const ref = await ReferenceServer.create({
+    port: 0,
+    scrypt: TEST_SCRYPT,
+    botAccounts: 4,
+    keys,
+    world: { ...CALM_WORLD, ...world },
+    // Replays at max speed send faster than a person: the default 200 messages/s per connection would answer RATE_LIMITED.
+    server: { rateLimit: { perSecond: 100_000, burst: 100_000 } },
+    ...extra,
+  });
+  const { port } = await ref.listen();
+  return { ref, port };
+}
+
+export interface Recording {
+  readonly proxy: ProxyRun;
+  readonly proxyIdentity: KeyPair;
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+/** A decrypting proxy in front of `serverPort`, recording to `capture`. */
+export async function recordThrough(serverPort: number, serverIdentity: Uint8Array, capture: string): Promise<Recording> {
+  const proxyIdentity = generateKeyPair('ed25519');
+  const proxy = await startProxy({
+    listen: { host: '127.0.0.1', port: 0 },
+    target: { host: '127.0.0.1', port: serverPort },
+    dialect: 'up2',
+    mode: 'decrypt',
+    identity: proxyIdentity,
+    upstreamIdentity: { pinned: serverIdentity },
+    capture: { path: capture, overwrite: true },
+  });
+  return { proxy, proxyIdentity, port: proxy.address.port, close: () => proxy.close() };
+}
+
+export interface ScriptedRun {
+  /** Every direction sent, in order (pass them back in to send exactly the same moves). */
+  readonly directions: readonly string[];
+  /** Moves the server accepted (a move into a wall does not count). */
+  readonly acceptedMoves: number;
+}
+
+export interface ScriptOptions {
+  readonly account?: string;
+  readonly password?: string;
+  /** Accepted moves to make, trying directions until the position changes (default 3). */
+  readonly moves?: number;
+  /** Send exactly these moves instead, without watching the position. */
+  readonly directions?: readonly string[];
+  readonly gapMs?: number;
+}
+
+type Direction = 'n' | 'ne' | 'e' | 'se' | 's' | 'sw' | 'w' | 'nw';
+
+/**
+ * A scripted player: logs in, waits for its snapshot, moves (three accepted
+ * moves by default), asks for the time (remote event), waves (broadcast),
+ * fetches the message of the day, sends a heartbeat, edits its ui and waits
+ * for the acknowledgement, asks for a state catch-up, and logs out. Throws
+ * if any step fails — which is how the server-replay test knows a mock
+ * server answered well enough.
+ */
+export async function scriptedSession(port: number, identity: Uint8Array, o: ScriptOptions = {}): Promise<ScriptedRun> {
+  const account = o.account ?? 'demo';
+  const client = new UpClient({ host: '127.0.0.1', port, identity: { pinned: identity }, credentials: { account, password: o.password ?? account }, reconnectAttempts: 0, requestTimeoutMs: 5000 });
+  const sync = new ClientSync(client, { node: `${account}-${randomUUID().slice(0, 8)}` });
+  const gap = o.gapMs ?? 120;
+  const pause = (): Promise<void> => new Promise((r) => setTimeout(r, gap));
+  const sent: string[] = [];
+  try {
+    await client.connect();
+    await waitFor(() => sync.snapshots >= 1, 5000, 'the login snapshot');
+    const position = (): string => JSON.stringify((sync.replica.state.player as { position?: unknown } | undefined)?.position);
+    let accepted = 0;
+    if (o.directions) {
+      for (const d of o.directions) {
+        client.send('PLAYER_MOVE', { direction: d as Direction });
+        sent.push(d);
+        await pause();
+      }
+    } else {
+      const dirs: readonly Direction[] = ['e', 's', 'e', 's', 'w', 'n', 'ne', 'se', 'sw', 'nw'];
+      for (let i = 0; accepted < (o.moves ?? 3) && i < 30; i++) {
+        const before = position();
+        const d = dirs[i % dirs.length]!;
+        client.send('PLAYER_MOVE', { direction: d });
+        sent.push(d);
+        const moved = await waitFor(() => position() !== before, 400, 'a move').then(
+          () => true,
+          () => false,
+        );
+        if (moved) accepted++;
+        await pause();
+      }
+    }
+    const time = await client.trigger({ id: randomUUID(), name: 'server.time', scope: 'remote' });
+    if (!time.ok) throw new Error(`server.time failed: ${time.error}`);
+    await pause();
+    const wave = await client.trigger({ id: randomUUID(), name: 'party.wave', scope: 'broadcast', data: { from: account } });
+    if (!wave.ok) throw new Error(`party.wave failed: ${wave.error}`);
+    await pause();
+    const motd = await client.fetchResource('motd.txt');
+    if (!motd.data?.length) throw new Error('the message of the day is empty');
+    await client.request(MessageType.HEARTBEAT, { t: 1_700_000_000_000 });
+    await pause();
+    sync.replica.set('/ui/windows/inventory', { open: true, x: 10, y: 20 });
+    await waitFor(() => sync.replica.pendingCount === 0, 5000, 'the ui edit to be acknowledged');
+    await pause();
+    await client.request(MessageType.GAME_STATE_REQUEST, { since: 0 });
+    await pause();
+    await client.logout();
+    return { directions: sent, acceptedMoves: accepted };
+  } finally {
+    sync.dispose();
+    client.close();
+  }
+}
