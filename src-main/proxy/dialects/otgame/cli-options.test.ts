@@ -21,6 +21,7 @@ describe('otgame proxy options', () => {
     expect(typeof s.dialect.serverKey).toBe('object');
     expect(s.httpLogin).toEqual({ listen: { host: '127.0.0.1', port: 18080 }, upstream: 'http://127.0.0.1/login.php', rewriteWorldsTo: { host: '127.0.0.1', port: 17172 } });
     expect(await otgameSettingsFromCli({})).toEqual({ dialect: {} });
+    expect(await otgameSettingsFromCli({ 'ot-opaque': true })).toEqual({ dialect: { decryptInPassthrough: false } });
   });
 
   it('names the option that is wrong', async () => {

@@ -13,6 +13,7 @@ export const OTGAME_CLI_OPTIONS = {
   'ot-public-game': { type: 'string' },
   'ot-http-login': { type: 'string' },
   'ot-http-upstream': { type: 'string' },
+  'ot-opaque': { type: 'boolean' },
 } as const;
 
 export const OTGAME_CLI_USAGE = `OT game protocol (--dialect otgame):
@@ -21,7 +22,8 @@ export const OTGAME_CLI_USAGE = `OT game protocol (--dialect otgame):
   --ot-public-game H:P      the game listener as clients reach it: worlds handed out at login
                             (binary character list, HTTP login) are rewritten to it
   --ot-http-login H:P       also run the HTTP login proxy (clients ≥ 12.81) here …
-  --ot-http-upstream URL    … in front of this login.php (e.g. http://127.0.0.1/login.php)`;
+  --ot-http-upstream URL    … in front of this login.php (e.g. http://127.0.0.1/login.php)
+  --ot-opaque               do not decrypt in passthrough mode (decrypting is passive and on by default)`;
 
 export interface OtGameCliValues {
   readonly 'ot-key'?: string;
@@ -29,6 +31,7 @@ export interface OtGameCliValues {
   readonly 'ot-public-game'?: string;
   readonly 'ot-http-login'?: string;
   readonly 'ot-http-upstream'?: string;
+  readonly 'ot-opaque'?: boolean;
 }
 
 export interface OtGameCliSettings {
@@ -67,6 +70,7 @@ export async function otgameSettingsFromCli(v: OtGameCliValues): Promise<OtGameC
     ...(serverKey ? { serverKey } : {}),
     ...(protocolVersion ? { protocolVersion } : {}),
     ...(rewriteWorldsTo ? { rewriteWorldsTo } : {}),
+    ...(v['ot-opaque'] ? { decryptInPassthrough: false } : {}),
   };
   if (!v['ot-http-login']) return { dialect };
   const upstream = v['ot-http-upstream']!;

@@ -26,6 +26,13 @@ export interface OtGameDialectOptions {
   readonly onWorlds?: (worlds: readonly World[]) => void;
   /** Bound on one inflated message (default 65536, OTClient's buffer). */
   readonly maxInflated?: number;
+  /**
+   * Decrypt in the proxy's passthrough mode too (default true). Reading an
+   * OT session is passive — the key comes from the login packet and no byte
+   * the peers see changes — so passthrough and decrypt differ only in what
+   * the proxy may read; false keeps passthrough sessions opaque.
+   */
+  readonly decryptInPassthrough?: boolean;
 }
 
 export function createOtGameDialect(opts: OtGameDialectOptions = {}): Dialect {
@@ -35,9 +42,10 @@ export function createOtGameDialect(opts: OtGameDialectOptions = {}): Dialect {
     name: 'otgame',
     description: `OT game protocol (OTClient ↔ Canary/TFS): ${key.label}${opts.protocolVersion ? `, version ${opts.protocolVersion}` : ', version from each login'}`,
     createSession(ctx: DialectContext): DialectSession {
-      ctx.facts({ dialect: 'otgame', mode: ctx.mode, serverKey: key.label });
+      const decrypting = ctx.mode === 'decrypt' || opts.decryptInPassthrough !== false;
+      ctx.facts({ dialect: 'otgame', mode: ctx.mode, decryption: decrypting ? 'passive (key from the login packet)' : 'off', serverKey: key.label });
       return new OtGameSession(ctx, {
-        serverKey: ctx.mode === 'passthrough' ? null : key,
+        serverKey: decrypting ? key : null,
         ...(opts.protocolVersion ? { protocolVersion: opts.protocolVersion } : {}),
         ...(opts.rewriteWorldsTo ? { rewriteWorldsTo: opts.rewriteWorldsTo } : {}),
         ...(opts.onWorlds ? { onWorlds: opts.onWorlds } : {}),

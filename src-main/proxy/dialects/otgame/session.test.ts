@@ -115,9 +115,13 @@ describe('a whole game session, decoded passively', () => {
     );
   });
 
-  it('passthrough: frames split and named by their header, nothing decrypted', () => {
+  it('passthrough mode still decrypts passively, unless told not to', () => {
     const chunks = scriptedGameSession(1311);
-    const { messages, session } = feed(chunks, {}, 'passthrough');
+    const passive = feed(chunks, {}, 'passthrough');
+    expect(passive.messages.every((m) => !m.error && m.plain)).toBe(true);
+    expect(passive.facts.decryption).toBe('passive (key from the login packet)');
+    const { messages, session, facts } = feed(chunks, { decryptInPassthrough: false }, 'passthrough');
+    expect(facts.decryption).toBe('off');
     expect(messages.map((m) => m.type).slice(0, 3)).toEqual(['CHALLENGE', 'GAME_LOGIN', 'ENCRYPTED']);
     expect(messages).toHaveLength(chunks.length);
     for (const m of messages) expect(session.encode(m)).toBe(m.wire);
