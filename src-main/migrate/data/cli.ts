@@ -43,7 +43,9 @@ Compares, per table, the row count and an order-independent checksum of the
 source as the profile transforms it with what the target holds, and lists
 the keys that are missing, extra or different. Uses the last run in the
 checkpoint (its type, selection, options and clock). Exit 0 when everything
-matches, 5 when something does not.`;
+matches, 5 when something does not.
+
+  --key-limit N       rows per table kept by key to name mismatches (default 200000)`;
 
 const common = {
   profile: { type: 'string' },
