@@ -41,17 +41,28 @@ export interface VirtualTableProps<R> {
   readonly empty?: ReactNode;
 }
 
-const OVERSCAN = 8;
+/** Rows drawn beyond each edge, so a scroll step shows drawn rows before React catches up. */
+const OVERSCAN = 4;
+
+/** Where the user left the scrollbar, and how many rows had been trimmed then (to keep that position as more are trimmed). */
+interface ScrollPos {
+  readonly top: number;
+  readonly trimmedAt: number;
+}
 
 export function VirtualTable<R>(props: VirtualTableProps<R>) {
   const { rowCount, rowHeight = 22, follow = false, onFollowChange, trimmed = 0, selectedIndex, onSelect, onActivate, onReachTop } = props;
   const body = useRef<HTMLDivElement>(null);
-  const [scrollTop, setScrollTop] = useState(0);
+  const [scroll, setScroll] = useState<ScrollPos>({ top: 0, trimmedAt: trimmed });
   const [height, setHeight] = useState(400);
-  const lastTrimmed = useRef(trimmed);
-  /** Scroll events caused by our own scrolling are not the user's. */
-  const ownScroll = useRef(false);
+  /** The scrollTop last written or seen: compared instead of read back, which would force a layout. */
+  const lastTop = useRef(0);
   const frame = useRef(0);
+  // Read by the scroll handler, which runs outside render.
+  const live = useRef({ rowCount, trimmed, follow, height });
+  useLayoutEffect(() => {
+    live.current = { rowCount, trimmed, follow, height };
+  });
 
   useLayoutEffect(() => {
     const el = body.current;
@@ -62,48 +73,52 @@ export function VirtualTable<R>(props: VirtualTableProps<R>) {
     return () => ro.disconnect();
   }, []);
 
-  // After each change of rows: stick to the end when following, else stay on the same rows.
+  // The position is computed here, during render, so a frame of new rows costs one render and no layout read:
+  // following pins it to the end; otherwise it moves up by the rows trimmed since the user scrolled.
+  const maxTop = Math.max(0, rowCount * rowHeight - height);
+  const top = follow ? maxTop : Math.min(maxTop, Math.max(0, scroll.top - (trimmed - scroll.trimmedAt) * rowHeight));
+
   useLayoutEffect(() => {
     const el = body.current;
-    if (!el) return;
-    const shift = trimmed - lastTrimmed.current;
-    lastTrimmed.current = trimmed;
-    let target = el.scrollTop;
-    if (follow) target = Math.max(0, rowCount * rowHeight - el.clientHeight);
-    else if (shift > 0) target = Math.max(0, el.scrollTop - shift * rowHeight);
-    if (Math.abs(target - el.scrollTop) >= 1) {
-      ownScroll.current = true;
-      el.scrollTop = target;
-      setScrollTop(el.scrollTop);
-    }
-  }, [props.version, rowCount, follow, trimmed, rowHeight]);
+    if (!el || Math.abs(top - lastTop.current) < 1) return;
+    lastTop.current = top;
+    el.scrollTop = top;
+  }, [top]);
 
   useEffect(() => () => cancelAnimationFrame(frame.current), []);
 
   const onScroll = useCallback(() => {
     const el = body.current;
     if (!el) return;
-    if (ownScroll.current) {
-      ownScroll.current = false;
-      return;
-    }
     cancelAnimationFrame(frame.current);
     frame.current = requestAnimationFrame(() => {
-      setScrollTop(el.scrollTop);
-      const atEnd = el.scrollTop + el.clientHeight >= el.scrollHeight - rowHeight;
-      if (onFollowChange && atEnd !== follow) onFollowChange(atEnd);
-      if (el.scrollTop < rowHeight && onReachTop) onReachTop();
+      const t = el.scrollTop;
+      // Our own writes come back as scroll events too: only a different position is the user's.
+      if (Math.abs(t - lastTop.current) < 1) return;
+      lastTop.current = t;
+      const { rowCount: n, trimmed: tr, follow: f, height: h } = live.current;
+      setScroll({ top: t, trimmedAt: tr });
+      const atEnd = t + h >= n * rowHeight - rowHeight;
+      if (onFollowChange && atEnd !== f) onFollowChange(atEnd);
+      if (t < rowHeight && onReachTop) onReachTop();
     });
-  }, [follow, onFollowChange, onReachTop, rowHeight]);
+  }, [onFollowChange, onReachTop, rowHeight]);
 
   /** Scrolls just enough to show row i. */
   const reveal = useCallback(
     (i: number) => {
       const el = body.current;
       if (!el) return;
-      const top = i * rowHeight;
-      if (top < el.scrollTop) el.scrollTop = top;
-      else if (top + rowHeight > el.scrollTop + el.clientHeight) el.scrollTop = top + rowHeight - el.clientHeight;
+      const y = i * rowHeight;
+      const cur = lastTop.current;
+      const { trimmed: tr, height: h } = live.current;
+      let next: number | null = null;
+      if (y < cur) next = y;
+      else if (y + rowHeight > cur + h) next = y + rowHeight - h;
+      if (next === null) return;
+      lastTop.current = next;
+      el.scrollTop = next;
+      setScroll({ top: next, trimmedAt: tr });
     },
     [rowHeight],
   );
@@ -153,24 +168,26 @@ export function VirtualTable<R>(props: VirtualTableProps<R>) {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [selectedIndex]);
 
-  const first = Math.max(0, Math.floor(scrollTop / rowHeight) - OVERSCAN);
-  const last = Math.min(rowCount, Math.ceil((scrollTop + height) / rowHeight) + OVERSCAN);
+  const first = Math.max(0, Math.floor(top / rowHeight) - OVERSCAN);
+  const last = Math.min(rowCount, Math.ceil((top + height) / rowHeight) + OVERSCAN);
   const grid = props.columns.map((c) => c.width).join(' ');
   const rows: ReactNode[] = [];
   for (let i = first; i < last; i++) {
     const row = props.getRow(i);
     if (row === undefined) continue;
     const selected = i === selectedIndex;
+    // Keyed by slot, not by row: while the stream flows every visible row changes each frame, and
+    // reusing the same elements (new text) is far cheaper than removing and creating them.
     rows.push(
       <div
-        key={props.rowKey(row)}
+        key={i - first}
         role="row"
         aria-rowindex={i + 2}
         aria-selected={selected}
         data-testid={`${props.testId}-row`}
         data-key={props.rowKey(row)}
-        className={`vt-row${selected ? ' selected' : ''}${i % 2 ? ' odd' : ''} ${props.rowClassName?.(row) ?? ''}`}
-        style={{ top: i * rowHeight, height: rowHeight, gridTemplateColumns: grid }}
+        className={`vt-row${selected ? ' selected' : ''} ${props.rowClassName?.(row) ?? ''}`}
+        style={{ height: rowHeight, gridTemplateColumns: grid }}
         onMouseDown={() => onSelect(i)}
         onDoubleClick={() => onActivate?.(i)}
       >
@@ -197,7 +214,10 @@ export function VirtualTable<R>(props: VirtualTableProps<R>) {
           <div className="vt-empty">{props.empty}</div>
         ) : (
           <div className="vt-spacer" style={{ height: rowCount * rowHeight }}>
-            {rows}
+            {/* One transform moves the drawn block; the rows inside are in normal flow. */}
+            <div className="vt-block" style={{ transform: `translateY(${first * rowHeight}px)` }}>
+              {rows}
+            </div>
           </div>
         )}
       </div>
