@@ -152,6 +152,11 @@ export async function makePlan(input: PlanInput): Promise<Plan> {
       targetRowsBefore,
     });
   }
+  // The values set at the end (server_config.db_version) need their table too: find out now, not after the last batch.
+  for (const c of profile.finalize.setConfig) {
+    if (!targetTables || targetTables.has(c.table)) continue;
+    errors.push(`the target has no table ${c.table}, where the run sets ${c.key} = ${c.value} at the end (create the target's schema first)`);
+  }
   if (!tables.length && !errors.length) errors.push('nothing to migrate: no mapped table is present in the source (or selected)');
   return { tables, warnings, errors, unknownTables };
 }

@@ -244,6 +244,9 @@ describe('incremental and selective runs', () => {
     await expect(migrate(source, target, ws.dir, 'badsel', { select: ['guild=1;DROP'] }, ws.fx)).rejects.toThrow(/not an id/);
     await expect(migrate(source, target, ws.dir, 'badsel', { select: ['nosuch:1=1'] }, ws.fx)).rejects.toThrow(/not a table/);
     await expect(migrate(source, target, ws.dir, 'badsel', { select: ['guild=1'], type: 'full' }, ws.fx)).rejects.toThrow(/does not combine with a full run/);
+    target.db.exec('DROP TABLE server_config');
+    await expect(migrate(source, target, ws.dir, 'badsel', { select: ['tables=towns'] }, ws.fx)).rejects.toThrow(/no table server_config, where the run sets db_version = 58/);
+    expect(target.db.prepare('SELECT COUNT(*) FROM towns').pluck().get()).toBe(0);
     expect(target.db.prepare('SELECT COUNT(*) FROM accounts').pluck().get()).toBe(0);
     await source.close();
     await target.close();
