@@ -42,6 +42,7 @@ export interface OtSessionOptions {
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 const NO_ANSWER: { answers?: string } = Object.freeze({});
+const NO_KEY = 'NO_XTEA_KEY: the XTEA key could not be read from the login packet (see its error), so this frame stays encrypted';
 
 /** What encode() and corruptBody() need to rebuild a frame. */
 interface FrameMeta {
@@ -74,9 +75,8 @@ export class OtGameSession implements DialectSession {
   #version = 0;
   #fieldContext: FieldContext = { version: 0 };
   #loginSeen = false;
-  /** The login packet should have opened XTEA (every version the dialect supports encrypts after login). */
+  /** Whether the login packet opens XTEA: from 7.70 on (OTClient's GameLoginPacketEncryption); older sessions stay clear. */
   #keyExpected = true;
-  #noKey = 'NO_XTEA_KEY: the XTEA key could not be read from the login packet (see its error), so this frame stays encrypted';
   /** requestKeys waiting for their answer, by the direction the answer travels. */
   readonly #pending: Record<Dir, { key: string; codes: readonly number[] | null }[]> = { c2s: [], s2c: [] };
   #nextKey = 1;
@@ -141,7 +141,7 @@ export class OtGameSession implements DialectSession {
     if (wire.length - 2 > MAX_INFLATED) flags.push('OVERSIZED');
     const frame = closed ? undefined : decodeFrame(wire, state, flags);
     const isLoginPacket = d.dir === 'c2s' && !this.#loginSeen;
-    if (!frame) return this.#opaque(d, wire, state, flags, this.#opts.serverKey ? this.#noKey : undefined);
+    if (!frame) return this.#opaque(d, wire, state, flags, this.#opts.serverKey ? NO_KEY : undefined);
     let error = frame.error;
     const seq = frame.seq;
     if (seq !== null && !error) {
@@ -234,7 +234,7 @@ export class OtGameSession implements DialectSession {
       body: login.fields,
       ...((login.error ?? frameError) ? { error: frameError ?? login.error } : {}),
       requestKey: key,
-      ...this.#answer('c2s', type, frame.payload[0] ?? -1),
+      ...this.#answer('c2s', frame.payload[0] ?? -1),
       forward: true,
       meta,
     };
@@ -248,6 +248,7 @@ export class OtGameSession implements DialectSession {
   #applyVersion(version: number, forced: boolean): void {
     this.#version = version;
     this.#fieldContext = { version };
+    this.#keyExpected = version >= 770;
     const f = framingForVersion(version);
     if (forced) {
       this.#setLayout(f.layout);
@@ -305,7 +306,7 @@ export class OtGameSession implements DialectSession {
   }
 
   /** Pairs: the login packet with the first answer; ping with ping back (c2s 0x1D ↔ s2c 0x1D, s2c 0x1E ↔ c2s 0x1E). */
-  #answer(dir: Dir, _type: string, code: number): { answers?: string } {
+  #answer(dir: Dir, code: number): { answers?: string } {
     const q = this.#pending[dir];
     if (q.length === 0) return NO_ANSWER;
     const i = q.findIndex((p) => p.codes === null || p.codes.includes(code));
@@ -330,7 +331,7 @@ export class OtGameSession implements DialectSession {
       requestKey = `challenge-${this.#nextKey++}`;
       this.#expect('c2s', requestKey, [0x0a]);
     }
-    const answers = requestKey || m.code < 0 ? undefined : this.#answer(d.dir, m.type, m.code).answers;
+    const answers = requestKey || m.code < 0 ? undefined : this.#answer(d.dir, m.code).answers;
     const msg: Mutable<ProxyMessage> = { dir: d.dir, type: m.type, code: m.code, seq: m.seq, ref: null, flags: m.flags, wire: m.wire, forward: true, meta: m.meta };
     if (m.plain) msg.plain = m.plain;
     if (m.body !== undefined) msg.body = m.body;
