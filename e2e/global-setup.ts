@@ -3,7 +3,8 @@
  * (with the token) to them through OTBRIDGE_URL.
  */
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findChromium } from './chromium';
 
@@ -12,7 +13,10 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   const root = join(import.meta.dirname, '..');
   const cli = join(root, 'out', 'main', 'cli.js');
   if (!existsSync(cli)) throw new Error('out/main/cli.js is missing: run `npm run build` before the browser tests');
-  const child = spawn(process.execPath, [cli, 'console', '--web', '127.0.0.1:0', '--json'], {
+  // The demo records everything it carries: the Replay spec replays a session from it.
+  const captureDir = mkdtempSync(join(tmpdir(), 'otbridge-e2e-'));
+  const capture = join(captureDir, 'demo.pcapng');
+  const child = spawn(process.execPath, [cli, 'console', '--web', '127.0.0.1:0', '--json', '--capture', capture], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -42,8 +46,10 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     });
   });
   process.env.OTBRIDGE_URL = url;
+  process.env.OTBRIDGE_CAPTURE = capture;
   return async () => {
     child.kill('SIGTERM');
     await new Promise((r) => child.once('exit', r));
+    rmSync(captureDir, { recursive: true, force: true });
   };
 }

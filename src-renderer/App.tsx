@@ -13,6 +13,7 @@ import { MetricsView } from './views/MetricsView';
 import { FaultsView } from './views/FaultsView';
 import { StateView } from './views/StateView';
 import { ConflictsView } from './views/ConflictsView';
+import { ReplayView } from './views/ReplayView';
 import { EmptyState } from './components/EmptyState';
 import { Notices } from './components/Notices';
 
@@ -23,6 +24,7 @@ const TITLES: Record<ViewName, string> = {
   conflicts: 'Conflicts',
   metrics: 'Metrics',
   faults: 'Faults',
+  replay: 'Replay',
 };
 
 const viewFromHash = (): ViewName | null => {
@@ -151,5 +153,7 @@ function CurrentView({ view }: { view: ViewName }) {
       return <MetricsView />;
     case 'faults':
       return <FaultsView />;
+    case 'replay':
+      return <ReplayView />;
   }
 }

@@ -225,7 +225,7 @@ describe('StateController and FaultsController', () => {
 
   it('adds, updates and removes faults, and surfaces refusals to the caller', async () => {
     bridge.handle('faults.add', (spec) => fault('f2', spec));
-    bridge.handle('faults.update', ({ id, patch }) => fault(id, patch));
+    bridge.handle('faults.update', ({ id, patch }) => fault(id, { enabled: patch.enabled ?? true }));
     bridge.handle('faults.remove', () => ({ removed: true }));
     await client.faults.add({ kind: 'drop', dir: 'c2s', probability: 0.5 });
     expect(store.getState().faults.get('f2')).toMatchObject({ kind: 'drop', probability: 0.5 });
@@ -251,5 +251,27 @@ describe('StateController and FaultsController', () => {
     await client.conflicts.setPrefix('/players');
     expect(bridge.callsTo('conflicts.list')).toEqual([{ pathPrefix: '/players' }]);
     expect([...store.getState().conflicts.keys()]).toEqual([2]);
+  });
+});
+
+describe('ReplayController', () => {
+  it('opens a capture, starts a run, follows its events and fetches the report when it ends', async () => {
+    const counts = { sessions: 1, matched: 1, differed: 0, missing: 0, unexpected: 0, error: 0 };
+    bridge
+      .handle('replay.open', ({ path }) => ({ path, kind: 'pcapng', messages: 10, sessions: [{ session: 1, account: 'bot1', mode: 'decrypt', messages: 10, c2s: 5, s2c: 5, start: 1, end: 2, replayable: true }], warnings: [] }))
+      .handle('replay.start', () => ({ runId: 'r1' }))
+      .handle('replay.report', ({ runId }) => ({ format: 'otbridge-replay', version: 1, capture: '/c', target: 't', startedAt: 0, finishedAt: 1, durationMs: 1, options: { speed: 'max', loop: 1, sessions: [1], ignore: [], epsilon: 0, tolerances: [], unordered: [] }, verdict: 'matched', exitCode: 0, counts, sessions: [], warnings: [runId] }));
+    await client.connect();
+    await client.replay.open('/c.pcapng');
+    expect(store.getState().replayCapture?.sessions).toHaveLength(1);
+    await client.replay.start({ capture: '/c.pcapng', target: '127.0.0.1:1', identity: null, sessions: [1] });
+    bridge.emit('replay.progress', { runId: 'r1', sessionsTotal: 1, sessionsDone: 1, stepsTotal: 5, stepsDone: 5, elapsedMs: 10, etaMs: 0, counts });
+    bridge.emit('replay.done', { runId: 'r1', verdict: 'matched', exitCode: 0, counts, durationMs: 10 });
+    await vi.waitFor(() => expect(store.getState().replayRuns.get('r1')?.report?.warnings).toEqual(['r1']));
+    expect(store.getState().replayRuns.get('r1')!.done!.verdict).toBe('matched');
+    bridge.handle('replay.open', () => {
+      throw new Error('no such file');
+    });
+    await expect(client.replay.open('/nope')).rejects.toThrow('no such file');
   });
 });

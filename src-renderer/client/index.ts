@@ -11,6 +11,7 @@ import { TrafficController } from './traffic';
 import { StateController } from './state';
 import { FaultsController } from './faults';
 import { ConflictsController } from './conflicts';
+import { ReplayController } from './replay';
 
 export interface ClientOptions {
   readonly schedule?: Schedule;
@@ -24,6 +25,7 @@ export class ConsoleClient {
   readonly state: StateController;
   readonly faults: FaultsController;
   readonly conflicts: ConflictsController;
+  readonly replay: ReplayController;
   private detach: (() => void) | null = null;
 
   constructor(
@@ -36,6 +38,9 @@ export class ConsoleClient {
     this.state = new StateController(bridge, store);
     this.faults = new FaultsController(bridge, store);
     this.conflicts = new ConflictsController(bridge, store);
+    this.replay = new ReplayController(bridge, store);
+    // The events of a replay run arrive from the services; its report is fetched when it ends.
+    this.live.onReplayDone = (runId) => void this.replay.loadReport(runId);
   }
 
   /** Listens to pushed events (once) and loads every snapshot; call again after a reconnect. */

@@ -51,11 +51,21 @@ export class LiveUpdates {
       bridge.on('state.version', (p) => this.queue((q) => q.versions.push(p))),
       bridge.on('app.notice', (p) => this.store.getState().addNotice(p)),
       bridge.on('proxy.status', (p) => this.store.getState().setProxy(p)),
+      // Replay events come at most ten a second: straight to the store.
+      bridge.on('replay.progress', (p) => this.store.getState().replayProgress(p)),
+      bridge.on('replay.session', (p) => this.store.getState().replaySession(p.runId, p.session)),
+      bridge.on('replay.done', (p) => {
+        this.store.getState().replayDone(p);
+        this.onReplayDone(p.runId);
+      }),
     ];
     return () => {
       for (const off of offs) off();
     };
   }
+
+  /** Set by the client: what to do when a replay run ends (fetch its report). */
+  onReplayDone: (runId: string) => void = () => undefined;
 
   /** A subscribe request went out: rows of unknown subscriptions are held until it answers. */
   expectSubscription(): void {

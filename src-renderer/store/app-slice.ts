@@ -4,7 +4,7 @@ import type { Store } from './index';
 
 export type Connection = 'connecting' | 'open' | 'closed';
 export type Theme = 'dark' | 'light';
-export const VIEWS = ['sessions', 'traffic', 'state', 'conflicts', 'metrics', 'faults'] as const;
+export const VIEWS = ['sessions', 'traffic', 'state', 'conflicts', 'metrics', 'faults', 'replay'] as const;
 export type ViewName = (typeof VIEWS)[number];
 
 export interface Notice {

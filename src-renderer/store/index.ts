@@ -11,8 +11,9 @@ import { createMetricsSlice, type MetricsSlice } from './metrics-slice';
 import { createFaultsSlice, type FaultsSlice } from './faults-slice';
 import { createConflictsSlice, type ConflictsSlice } from './conflicts-slice';
 import { createStateSlice, type StateSlice } from './state-slice';
+import { createReplaySlice, type ReplaySlice } from './replay-slice';
 
-export type Store = AppSlice & TrafficSlice & SessionsSlice & MetricsSlice & FaultsSlice & ConflictsSlice & StateSlice;
+export type Store = AppSlice & TrafficSlice & SessionsSlice & MetricsSlice & FaultsSlice & ConflictsSlice & StateSlice & ReplaySlice;
 export type ConsoleStore = StoreApi<Store>;
 
 export function createConsoleStore(options: { rowCapacity?: number } = {}): ConsoleStore {
@@ -24,6 +25,7 @@ export function createConsoleStore(options: { rowCapacity?: number } = {}): Cons
     ...createFaultsSlice(...a),
     ...createConflictsSlice(...a),
     ...createStateSlice(...a),
+    ...createReplaySlice(...a),
   }));
 }
 

@@ -3,6 +3,7 @@ import { createConsoleStore, type ConsoleStore } from './index';
 import { HISTORY_POINTS } from './metrics-slice';
 import { MAX_CONFLICTS } from './conflicts-slice';
 import { conflict, fault, metrics, rows, sessionRow, stats, subscription, version } from '../test-support/fixtures';
+import type { SessionReport } from '../../src-shared/ipc/replay';
 
 let store: ConsoleStore;
 beforeEach(() => {
@@ -142,5 +143,25 @@ describe('state slice', () => {
     s().setDiff({ status: 'ok', value: { from: 1, to: 4, ops: [] } });
     s().setStateSession(2);
     expect(s()).toMatchObject({ diffFrom: null, diffTo: null, diff: { status: 'idle' }, tree: { status: 'idle' } });
+  });
+});
+
+describe('replay slice', () => {
+  const params = { capture: '/tmp/c.pcapng', target: '127.0.0.1:7180', identity: null };
+  const counts = { sessions: 1, matched: 1, differed: 0, missing: 0, unexpected: 0, error: 0 };
+
+  it('follows a run it started: progress, sessions, end; ignores runs it did not start', () => {
+    s().replayStarted('r1', params);
+    expect(s().replayCurrent).toBe('r1');
+    s().replayProgress({ runId: 'r1', sessionsTotal: 1, sessionsDone: 0, stepsTotal: 10, stepsDone: 4, elapsedMs: 100, etaMs: 150, counts });
+    s().replayProgress({ runId: 'other', sessionsTotal: 9, sessionsDone: 0, stepsTotal: 1, stepsDone: 0, elapsedMs: 0, etaMs: null, counts });
+    expect(s().replayRuns.get('r1')!.progress!.stepsDone).toBe(4);
+    expect(s().replayRuns.has('other')).toBe(false);
+    const session = { session: 3, iteration: 1, verdict: 'matched' } as unknown as SessionReport;
+    s().replaySession('r1', session);
+    s().replaySession('r1', session); // repeated: replaced, not doubled
+    expect(s().replayRuns.get('r1')!.sessions).toHaveLength(1);
+    s().replayDone({ runId: 'r1', verdict: 'matched', exitCode: 0, counts, durationMs: 250 });
+    expect(s().replayRuns.get('r1')!.done!.verdict).toBe('matched');
   });
 });
