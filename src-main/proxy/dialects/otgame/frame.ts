@@ -8,7 +8,6 @@
 import { deflateRawSync } from 'node:zlib';
 import { adler32 } from './adler32';
 import { inflateRaw, InflateError } from './inflate';
-import { allocBytes } from '../../../../src-shared/protocol/alloc';
 import { type ChecksumMode, type FrameLayout } from './framing';
 import { xteaDecryptInto, xteaEncryptInPlace, type XteaSchedule } from './xtea';
 
@@ -46,6 +45,26 @@ export interface DecodedFrame {
 const u16 = (b: Uint8Array, i: number): number => b[i]! | (b[i + 1]! << 8);
 const u32 = (b: Uint8Array, i: number): number => (b[i]! | (b[i + 1]! << 8) | (b[i + 2]! << 16) | (b[i + 3]! << 24)) >>> 0;
 const hex32 = (n: number): string => `0x${n.toString(16).padStart(8, '0')}`;
+
+const SLAB_SIZE = 65536;
+let slab = new Uint8Array(SLAB_SIZE);
+let slabUsed = 0;
+
+/** Where `n` decrypted bytes go in the current slab (a new slab when they do not fit; a frame larger than a quarter slab gets its own). */
+function slabFor(n: number): number {
+  if (n > SLAB_SIZE >>> 2) {
+    slab = new Uint8Array(n);
+    slabUsed = SLAB_SIZE; // the next frame starts a fresh slab
+    return 0;
+  }
+  if (slabUsed + n > slab.length) {
+    slab = new Uint8Array(SLAB_SIZE);
+    slabUsed = 0;
+  }
+  const at = slabUsed;
+  slabUsed = (slabUsed + n + 7) & ~7;
+  return at;
+}
 
 // A plain function, not a closure per call: decodeFrame runs for every frame (see bench/otgame.bench.ts).
 function failed(flags: string[], checksumField: number | null, seq: number | null, compressed: boolean, error: string, state: FrameState): DecodedFrame {
@@ -90,21 +109,22 @@ export function decodeFrame(frame: Uint8Array, st: FrameState, flags: string[] =
   if (st.xtea) {
     flags.push('XTEA');
     if (size === 0 || size % 8 !== 0) return failed(flags, checksumField, seq, compressed, `XTEA_BLOCK: encrypted body of ${size} bytes is not a non-empty multiple of 8`, st);
-    // Decrypted into a slab view (src-shared's allocBytes): the message is then a view of it, no copy and no malloc.
-    src = allocBytes(size);
-    xteaDecryptInto(st.xtea, frame, at, n, src);
+    // Decrypted straight into a slab: the message is then one view of it — no copy, no malloc, no second view.
+    const base = slabFor(size);
+    src = slab;
+    xteaDecryptInto(st.xtea, frame, at, n, slab, base);
     if (st.layout === 'classic') {
-      const inner = u16(src, 0);
+      const inner = u16(slab, base);
       if (inner + 2 > size)
         return failed(flags, checksumField, seq, compressed, `XTEA_LENGTH: inner length ${inner} exceeds the ${size - 2} decrypted bytes (wrong XTEA key, or the key of another session?)`, st);
-      from = 2;
-      to = 2 + inner;
+      from = base + 2;
+      to = base + 2 + inner;
     } else {
-      const pad = src[0]!;
+      const pad = slab[base]!;
       if (pad > 7 || pad + 1 > size)
         return failed(flags, checksumField, seq, compressed, `XTEA_PADDING: padding count ${pad} is impossible for ${size} decrypted bytes (wrong XTEA key, or the key of another session?)`, st);
-      from = 1;
-      to = size - pad;
+      from = base + 1;
+      to = base + size - pad;
     }
   } else if (st.layout === 'blocks') {
     // Unencrypted 14.05 frames (challenge, login packet) still open with the padding count.

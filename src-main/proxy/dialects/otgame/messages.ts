@@ -24,11 +24,11 @@ const READER = new Reader(new Uint8Array(0));
 /** At most this many batched messages are listed per frame (a map burst can hold hundreds). */
 const MAX_LISTED = 64;
 
-export function nameMessages(service: Service, dir: Dir, payload: Uint8Array, ctx: FieldContext): NamedMessage {
-  if (payload.length === 0) return { type: 'EMPTY', code: -1, body: {}, flags: [] };
+/** `flags`: an array to add the message flags to (the caller's own, to save one per frame); also returned. */
+export function nameMessages(service: Service, dir: Dir, payload: Uint8Array, ctx: FieldContext, flags: string[] = []): NamedMessage {
+  if (payload.length === 0) return { type: 'EMPTY', code: -1, body: {}, flags };
   const r = READER;
   r.reset(payload);
-  const flags: string[] = [];
   const code = payload[0]!;
   const type = opcodeName(service, dir, code);
   // The first message's fields are the body; later ones go to body.then with their type.

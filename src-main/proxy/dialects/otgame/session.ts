@@ -152,8 +152,7 @@ export class OtGameSession implements DialectSession {
     const meta: FrameMeta = frame; // the decoded frame carries its state, sequence and compression
     if (isLoginPacket) return this.#loginPacket(d, wire, frame, flags, error, meta);
     if (!frame.payload) return this.#message(d, { type: 'UNDECODED', code: -1, wire, flags, error, meta, seq });
-    const named = nameMessages(this.#service ?? 'game', d.dir, frame.payload, this.#fieldContext);
-    for (const f of named.flags) flags.push(f);
+    const named = nameMessages(this.#service ?? 'game', d.dir, frame.payload, this.#fieldContext, flags);
     let rewritten: Uint8Array | undefined;
     let body: Record<string, unknown> = named.body;
     if (this.#service === 'login' && d.dir === 's2c') {

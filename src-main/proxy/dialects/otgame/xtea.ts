@@ -66,13 +66,13 @@ export function xteaDecryptInPlace(s: XteaSchedule, bytes: Uint8Array, start = 0
 }
 
 /**
- * Decrypts src[start, end) into dst[0, end - start), leaving src untouched.
+ * Decrypts src[start, end) into dst from dstStart on, leaving src untouched.
  * The proxy decrypts each frame into one reused scratch buffer this way:
  * no view objects per frame (bench/otgame.bench.ts).
  */
-export function xteaDecryptInto(s: XteaSchedule, src: Uint8Array, start: number, end: number, dst: Uint8Array): void {
+export function xteaDecryptInto(s: XteaSchedule, src: Uint8Array, start: number, end: number, dst: Uint8Array, dstStart = 0): void {
   const d = s.dec;
-  for (let j = start, o = 0; j + 8 <= end; j += 8, o += 8) {
+  for (let j = start, o = dstStart; j + 8 <= end; j += 8, o += 8) {
     let v0 = readLE(src, j);
     let v1 = readLE(src, j + 4);
     for (let i = 0; i < 64; i += 2) {
