@@ -7,6 +7,7 @@
  * together are about as much code as adapting a library would be.
  */
 import { useCallback, useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
+import { flushSync } from 'react-dom';
 
 export interface Column<R> {
   readonly key: string;
@@ -57,7 +58,6 @@ export function VirtualTable<R>(props: VirtualTableProps<R>) {
   const [height, setHeight] = useState(400);
   /** The scrollTop last written or seen: compared instead of read back, which would force a layout. */
   const lastTop = useRef(0);
-  const frame = useRef(0);
   // Read by the scroll handler, which runs outside render.
   const live = useRef({ rowCount, trimmed, follow, height });
   useLayoutEffect(() => {
@@ -85,23 +85,20 @@ export function VirtualTable<R>(props: VirtualTableProps<R>) {
     el.scrollTop = top;
   }, [top]);
 
-  useEffect(() => () => cancelAnimationFrame(frame.current), []);
-
   const onScroll = useCallback(() => {
     const el = body.current;
     if (!el) return;
-    cancelAnimationFrame(frame.current);
-    frame.current = requestAnimationFrame(() => {
-      const t = el.scrollTop;
-      // Our own writes come back as scroll events too: only a different position is the user's.
-      if (Math.abs(t - lastTop.current) < 1) return;
-      lastTop.current = t;
-      const { rowCount: n, trimmed: tr, follow: f, height: h } = live.current;
-      setScroll({ top: t, trimmedAt: tr });
-      const atEnd = t + h >= n * rowHeight - rowHeight;
-      if (onFollowChange && atEnd !== f) onFollowChange(atEnd);
-      if (t < rowHeight && onReachTop) onReachTop();
-    });
+    const t = el.scrollTop;
+    // Our own writes come back as scroll events too: only a different position is the user's.
+    if (Math.abs(t - lastTop.current) < 1) return;
+    lastTop.current = t;
+    const { rowCount: n, trimmed: tr, follow: f, height: h } = live.current;
+    // Drawn now, before this frame paints: a scrollbar drag moves thousands of rows a frame, and rows
+    // rendered a task later would leave a blank frame. Scroll events come at most once a frame.
+    flushSync(() => setScroll({ top: t, trimmedAt: tr }));
+    const atEnd = t + h >= n * rowHeight - rowHeight;
+    if (onFollowChange && atEnd !== f) onFollowChange(atEnd);
+    if (t < rowHeight && onReachTop) onReachTop();
   }, [onFollowChange, onReachTop, rowHeight]);
 
   /** Scrolls just enough to show row i. */
