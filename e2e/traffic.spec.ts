@@ -62,10 +62,13 @@ test.describe('Traffic', () => {
     await input.fill('latency');
     await input.press('Enter');
     await expect(page.getByTestId('traffic-table-row').first()).toBeVisible({ timeout: TRAFFIC_TIMEOUT });
-    // Stop the stream so the rows stay where they are while we click.
+    // Stop the stream so the rows stay where they are, then pick the last one (in view) from the keyboard.
     await page.getByTestId('traffic-pause').click();
-    const responseId = Number(await page.getByTestId('traffic-table-row').first().getAttribute('data-key'));
-    await page.locator(`[data-testid=traffic-table-row][data-key="${responseId}"]`).click();
+    await page.getByTestId('traffic-table').focus();
+    await page.keyboard.press('End');
+    const selected = page.locator('[data-testid=traffic-table-row][aria-selected=true]');
+    await expect(selected).toHaveCount(1);
+    const responseId = Number(await selected.getAttribute('data-key'));
     const pane = page.getByTestId('detail-pane');
     await expect(pane).toHaveAttribute('data-id', String(responseId));
     await expect(page.getByTestId('detail-header')).toBeVisible();

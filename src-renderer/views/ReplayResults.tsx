@@ -127,6 +127,53 @@ function SessionResult({ s }: { s: SessionReport }) {
               </p>
             </>
           )}
+          {s.pushes.some((x) => x.matched !== x.captured || x.captured !== x.replayed) && (
+            <>
+              <h4>Server pushes that did not match</h4>
+              <table className="table" data-testid="replay-pushes">
+                <thead>
+                  <tr>
+                    <th>Push</th>
+                    <th className="right">Captured</th>
+                    <th className="right">Replayed</th>
+                    <th className="right">Matched</th>
+                    <th className="right">Differed</th>
+                    <th className="right">Missing</th>
+                    <th className="right">Unexpected</th>
+                    <th>First differences</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {s.pushes
+                    .filter((x) => x.matched !== x.captured || x.captured !== x.replayed)
+                    .map((x) => (
+                      <tr key={x.key}>
+                        <td>{x.key}</td>
+                        <td className="right">{x.captured}</td>
+                        <td className="right">{x.replayed}</td>
+                        <td className="right">{x.matched}</td>
+                        <td className="right">{x.differed}</td>
+                        <td className="right">{x.missing}</td>
+                        <td className="right">{x.unexpected}</td>
+                        <td>
+                          {x.examples.slice(0, 3).map((ex) => (
+                            <div key={ex.index}>
+                              #{ex.index} {ex.verdict}
+                              {ex.differences.slice(0, 2).map((d) => (
+                                <span key={d.path}>
+                                  {' '}
+                                  <code>{d.path}</code> {preview(d.captured, 30)} → {preview(d.replayed, 30)}
+                                </span>
+                              ))}
+                            </div>
+                          ))}
+                        </td>
+                      </tr>
+                    ))}
+                </tbody>
+              </table>
+            </>
+          )}
           {s.latency.length > 0 && (
             <>
               <h4>Latency, captured → replayed (p50 / p95)</h4>
