@@ -6,7 +6,7 @@
 import type { MessageDetail } from '../../src-shared/ipc/contract';
 import type { MessageRecord } from '../../src-shared/records';
 import { HEADER_SIZE, PRIORITY_NAMES, priorityOf, readU32BE, toHex } from '../../src-shared/protocol';
-import { summaryOf, type RecordStore } from '../proxy/records';
+import { summaryOf } from '../proxy/records';
 import { readJwtClaims } from '../proxy/dialects/up2/redact';
 
 const JWT = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[^.]+$/;
@@ -44,15 +44,13 @@ function findTokens(value: unknown, path: string, out: MessageDetail['tokens'][n
   else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) findTokens(v, `${path}/${k}`, out, depth + 1);
 }
 
-export function messageDetail(r: MessageRecord, store: RecordStore): MessageDetail {
+export function messageDetail(r: MessageRecord, pair: MessageRecord | null): MessageDetail {
   const tokens: MessageDetail['tokens'][number][] = [];
   findTokens(r.body, '', tokens);
   const isResponse = r.flags.includes('RESPONSE');
-  const pairId = isResponse ? r.pairId : store.responseOf(r.id);
-  const pair = pairId !== undefined ? store.get(pairId) : undefined;
   const wire = r.wire ?? new Uint8Array(0);
   return {
-    summary: summaryOf(r),
+    summary: 'summary' in r && typeof r.summary === 'function' ? (r.summary as () => ReturnType<typeof summaryOf>)() : summaryOf(r),
     body: r.body ?? null,
     wireHex: toHex(wire.length > 1 << 20 ? wire.subarray(0, 1 << 20) : wire),
     header: r.dialect === 'up2' ? up2Header(wire) : { opcode: `0x${r.code.toString(16).padStart(2, '0')}` },

@@ -2,7 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConsoleServices, type UiConnection } from './services';
 import { TEST_SCRYPT, waitFor } from '../../test-support/up-harness';
 import type { MessageSummary } from '../../src-shared/records';
-import type { ConflictRow, MessageDetail, StateVersionRow, TrafficSubscription } from '../../src-shared/ipc/contract';
+import type { CaptureInfo, ConflictRow, MessageDetail, StateVersionRow, TrafficSubscription } from '../../src-shared/ipc/contract';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 let services: ConsoleServices;
 let ui: UiConnection;
@@ -106,5 +109,63 @@ describe('console services on the demo', () => {
 
   it('refuses unknown channels', async () => {
     await expect(call('nope')).rejects.toMatchObject({ code: 'UNKNOWN_CHANNEL' });
+  });
+});
+
+describe('captures in the console', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'otb-console-cap-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('saves the live traffic, opens it back as a source, and reads it like live traffic', async () => {
+    const saved = await call<{ path: string; records: number; sessions: number }>('capture.save', { path: join(dir, 'live.pcapng') });
+    expect(saved.records).toBeGreaterThan(100);
+    expect(saved.sessions).toBe(4);
+    const info = await call<CaptureInfo>('capture.open', { path: saved.path });
+    expect(info.records).toBe(saved.records);
+    expect(info.dialects).toEqual(['up2']);
+    expect(events.some((e) => e.ch === 'captures.changed')).toBe(true);
+    const source = { capture: info.id };
+    const sub = await call<TrafficSubscription>('traffic.subscribe', { filter: 'dir:c2s', backlog: 20, source });
+    expect(sub.rows).toHaveLength(20);
+    expect(sub.rows.every((r) => r.dir === 'c2s')).toBe(true);
+    expect(sub.hasOlder).toBe(true);
+    const page = await call<{ rows: MessageSummary[] }>('traffic.page', { filter: 'dir:c2s', beforeId: sub.rows[0]!.id, limit: 10, source });
+    expect(page.rows).toHaveLength(10);
+    expect(page.rows[9]!.id).toBeLessThan(sub.rows[0]!.id);
+    const login = await call<TrafficSubscription>('traffic.subscribe', { filter: 'type:AUTH_LOGIN dir:s2c', backlog: 1, source });
+    const d = await call<MessageDetail>('traffic.detail', { id: login.rows[0]!.id, source });
+    expect(d.request?.type).toBe('AUTH_LOGIN');
+    expect(d.tokens.length).toBe(1);
+    const sessions = await call<{ id: number; source: string; capture?: number }[]>('sessions.list');
+    const captured = sessions.filter((s) => s.source === 'capture' && s.capture === info.id);
+    expect(captured).toHaveLength(4);
+    const versions = await call<StateVersionRow[]>('state.versions', { session: captured[0]!.id, source });
+    expect(versions.length).toBeGreaterThan(1);
+    expect(await call('capture.close', { id: info.id })).toEqual({ closed: true });
+    await expect(call('traffic.detail', { id: 1, source })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+
+  it('takes a capture dropped on the browser in chunks, and NDJSON too', async () => {
+    const saved = await call<{ path: string }>('capture.save', { path: join(dir, 'live.ndjson') });
+    const bytes = readFileSync(saved.path);
+    let uploadId: string | undefined;
+    let result: { uploadId: string; capture: CaptureInfo | null } | undefined;
+    const chunk = 64 * 1024;
+    for (let off = 0; off < bytes.length; off += chunk) {
+      result = await call('capture.upload', {
+        name: 'dropped.ndjson',
+        ...(uploadId ? { uploadId } : {}),
+        offset: off,
+        dataBase64: bytes.subarray(off, off + chunk).toString('base64'),
+        done: off + chunk >= bytes.length,
+      });
+      uploadId = result!.uploadId;
+    }
+    expect(result!.capture).toMatchObject({ name: 'dropped.ndjson' });
+    expect(result!.capture!.records).toBeGreaterThan(100);
+    await expect(call('capture.upload', { name: 'x', uploadId: 'nope', offset: 0, dataBase64: 'AA==', done: true })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    await expect(call('capture.open', { path: join(dir, 'missing.pcapng') })).rejects.toMatchObject({ code: 'BAD_CAPTURE' });
+    writeFileSync(join(dir, 'junk.pcapng'), 'not a capture at all');
+    await expect(call('capture.open', { path: join(dir, 'junk.pcapng') })).rejects.toMatchObject({ code: 'BAD_CAPTURE' });
   });
 });

@@ -16,12 +16,19 @@ import {
   type RequestChannel,
   type ResultOf,
   type SessionRow,
+  type SourceRef,
+  type CaptureInfo,
+  type TrafficSubscription,
 } from '../../src-shared/ipc/contract';
+import { compileFilter } from '../../src-shared/filter';
 import type { FaultSpec } from '../../src-shared/faults';
 import { APP } from './app-info';
 import { Demo, type DemoOptions } from './demo';
-import { TrafficHub } from './traffic';
+import { TrafficHub, clampBacklog } from './traffic';
 import { messageDetail } from './detail';
+import { CaptureSource, LiveSource, type RecordSource } from './sources';
+import { saveSource } from './save';
+import { UploadStore } from './uploads';
 import { startProxy, type ProxyRun, type ProxySetupOptions } from '../proxy/setup';
 import { StateTracker } from '../proxy/dialects/up2/state-tracker';
 
@@ -71,6 +78,11 @@ export class ConsoleServices {
   private run: ProxyRun | null = null;
   readonly state = new StateTracker();
   private readonly traffic: TrafficHub;
+  private readonly live: LiveSource;
+  private readonly captures = new Map<number, CaptureSource>();
+  private nextCapture = 1;
+  private readonly uploads = new UploadStore();
+  private readonly uploadOf = new Map<number, string>();
   private metricsTimer: NodeJS.Timeout | null = null;
   private sessionsTimer: NodeJS.Timeout | null = null;
   private sessionsDirty = false;
@@ -80,8 +92,9 @@ export class ConsoleServices {
     modules: readonly ServiceModule[] = [],
   ) {
     this.events.setMaxListeners(0);
+    this.live = new LiveSource(() => this.run?.proxy.records ?? null);
     this.traffic = new TrafficHub(
-      () => this.run?.proxy.records ?? null,
+      this.live,
       (clientId, subscription, rows) => this.clients.get(clientId)?.send('traffic.rows', { subscription, rows }),
     );
     this.handlers = {
@@ -97,24 +110,61 @@ export class ConsoleServices {
       'app.ping': ({ t }) => ({ t, serverTime: Date.now() }),
       'proxy.status': () => this.status(),
       'sessions.list': () => this.sessionRows(),
-      'traffic.subscribe': (p, client) => this.traffic.subscribe(client.id, String(p?.filter ?? ''), p?.backlog, p?.paused ?? false),
+      'traffic.subscribe': (p, client) => this.subscribeTraffic(p, client.id),
       'traffic.pause': (p, client) => ({ paused: this.traffic.pause(client.id, !!p?.paused) }),
-      'traffic.page': (p) => this.traffic.page(String(p?.filter ?? ''), Number(p?.beforeId), Number(p?.limit ?? 1000)),
-      'traffic.detail': (p) => {
-        const store = this.run?.proxy.records;
-        const r = store?.get(Number(p?.id));
-        return r && store ? messageDetail(r, store) : null;
+      'traffic.page': async (p) => {
+        const compiled = compileFilter(String(p?.filter ?? ''));
+        if (!compiled.ok) return { rows: [], hasMore: false, filterError: compiled.error };
+        const scan = await this.source(p?.source).scanBack(compiled.match, Number(p?.beforeId), Math.max(1, Math.min(10_000, Number(p?.limit ?? 1000))));
+        return { rows: scan.rows, hasMore: scan.hasOlder, filterError: null };
       },
-      'state.versions': (p) => this.state.versions(Number(p?.session)),
-      'state.at': (p) => {
-        const s = this.state.at(Number(p?.session), Number(p?.version));
+      'traffic.detail': async (p) => {
+        const src = this.source(p?.source);
+        const r = await src.get(Number(p?.id));
+        return r ? messageDetail(r, (await src.pairOf(r)) ?? null) : null;
+      },
+      'state.versions': async (p) => (await this.tracker(p?.source)).versions(Number(p?.session)),
+      'state.at': async (p) => {
+        const s = (await this.tracker(p?.source)).at(Number(p?.session), Number(p?.version));
         return s === undefined ? null : { version: Number(p.version), state: s };
       },
-      'state.diff': (p) => {
-        const ops = this.state.diff(Number(p?.session), Number(p?.from), Number(p?.to));
+      'state.diff': async (p) => {
+        const ops = (await this.tracker(p?.source)).diff(Number(p?.session), Number(p?.from), Number(p?.to));
         return ops ? { ops } : null;
       },
-      'conflicts.list': (p) => this.state.listConflicts(p ?? {}),
+      'conflicts.list': async (p) => (await this.tracker(p?.source)).listConflicts({ ...(p?.session !== undefined ? { session: p.session } : {}), ...(p?.pathPrefix ? { pathPrefix: p.pathPrefix } : {}) }),
+      'capture.open': (p) => this.openCapture(String(p?.path ?? '')),
+      'capture.upload': async (p) => {
+        const r = this.withBadInput(() => this.uploads.add(p));
+        if (!r.done) return { uploadId: r.uploadId, received: r.received, capture: null };
+        try {
+          const capture = await this.openCapture(r.path, p.name);
+          // The file stays while the capture is open (the reader reads it by path).
+          this.uploadOf.set(capture.id, r.uploadId);
+          return { uploadId: r.uploadId, received: r.received, capture };
+        } catch (e) {
+          this.uploads.forget(r.uploadId);
+          throw e;
+        }
+      },
+      'capture.list': () => [...this.captures.values()].map((c) => c.info()),
+      'capture.close': async (p) => {
+        const c = this.captures.get(Number(p?.id));
+        if (!c) return { closed: false };
+        this.captures.delete(c.id);
+        await c.close();
+        const upload = this.uploadOf.get(c.id);
+        if (upload) this.uploads.forget(upload);
+        this.uploadOf.delete(c.id);
+        this.emit('captures.changed', [...this.captures.values()].map((x) => x.info()));
+        return { closed: true };
+      },
+      'capture.save': async (p) => {
+        const ref = p?.source ?? 'live';
+        if (typeof p?.path !== 'string' || !p.path) throw new ServiceError('BAD_REQUEST', 'capture.save needs a path');
+        const format = p.format ?? (p.path.endsWith('.ndjson') ? 'ndjson' : 'pcapng');
+        return saveSource(ref === 'live' ? { kind: 'live', run: this.requireRun() } : { kind: 'capture', source: this.captureOf(ref.capture) }, p.path, format);
+      },
       'metrics.snapshot': () => this.requireRun().proxy.metrics.snapshot(),
       'faults.list': () => this.requireRun().proxy.faults.list(),
       'faults.add': (spec) => this.withBadInput(() => this.requireRun().proxy.faults.add(spec as FaultSpec)),
@@ -128,6 +178,45 @@ export class ConsoleServices {
       Object.assign(this.handlers, m.handlers);
       this.modules.push(m);
     }
+  }
+
+  private captureOf(id: number): CaptureSource {
+    const c = this.captures.get(Number(id));
+    if (!c) throw new ServiceError('NOT_FOUND', `no capture ${id} is open (open one with capture.open)`);
+    return c;
+  }
+
+  private source(ref: SourceRef | undefined): RecordSource {
+    return ref === undefined || ref === 'live' ? this.live : this.captureOf(ref.capture);
+  }
+
+  private async tracker(ref: SourceRef | undefined): Promise<StateTracker> {
+    return ref === undefined || ref === 'live' ? this.state : this.captureOf(ref.capture).state();
+  }
+
+  private async subscribeTraffic(p: ParamsOf<'traffic.subscribe'>, clientId: number): Promise<TrafficSubscription> {
+    const filter = String(p?.filter ?? '');
+    if (p?.source === undefined || p.source === 'live') return this.traffic.subscribe(clientId, filter, p?.backlog, p?.paused ?? false);
+    // A capture has no live part: the newest matching rows, and older ones by paging.
+    this.traffic.unsubscribe(clientId);
+    const compiled = compileFilter(filter);
+    const subscription = this.traffic.nextSubscription();
+    if (!compiled.ok) return { subscription, rows: [], newestId: 0, hasOlder: false, filterError: compiled.error };
+    const scan = await this.captureOf(p.source.capture).scanBack(compiled.match, Number.MAX_SAFE_INTEGER, clampBacklog(p.backlog));
+    return { subscription, rows: scan.rows, newestId: scan.rows.length ? scan.rows[scan.rows.length - 1]!.id : 0, hasOlder: scan.hasOlder, filterError: null };
+  }
+
+  private async openCapture(path: string, name?: string): Promise<CaptureInfo> {
+    if (!path) throw new ServiceError('BAD_REQUEST', 'capture.open needs a path');
+    let src: CaptureSource;
+    try {
+      src = await CaptureSource.open(this.nextCapture++, path, name);
+    } catch (e) {
+      throw new ServiceError('BAD_CAPTURE', (e as Error).message);
+    }
+    this.captures.set(src.id, src);
+    this.emit('captures.changed', [...this.captures.values()].map((c) => c.info()));
+    return src.info();
   }
 
   private withBadInput<T>(f: () => T): T {
@@ -211,6 +300,11 @@ export class ConsoleServices {
   }
 
   sessionRows(): SessionRow[] {
+    const captured = [...this.captures.values()].flatMap((c) => c.sessionRows());
+    return [...this.liveSessionRows(), ...captured];
+  }
+
+  private liveSessionRows(): SessionRow[] {
     const run = this.run;
     if (!run) return [];
     const m = run.proxy.metrics;
@@ -283,6 +377,9 @@ export class ConsoleServices {
     this.traffic.close();
     this.events.removeAllListeners();
     for (const m of this.modules) await m.close?.();
+    for (const c of this.captures.values()) await c.close();
+    this.captures.clear();
+    this.uploads.clear();
     if (this.demo) await this.demo.stop();
     else await this.run?.close();
     this.demo = null;

@@ -6,11 +6,11 @@
  * to its backlog) and sends what it missed on resume.
  */
 import { compileFilter } from '../../src-shared/filter';
-import type { FilterError, TrafficSubscription } from '../../src-shared/ipc/contract';
+import type { TrafficSubscription } from '../../src-shared/ipc/contract';
 import type { MessageSummary } from '../../src-shared/records';
-import type { RecordStore } from '../proxy/records';
 import { summaryOf } from '../proxy/records';
 import type { MessageRecord } from '../../src-shared/records';
+import type { LiveSource } from './sources';
 
 interface Subscription {
   readonly id: number;
@@ -25,13 +25,15 @@ export type RowsSink = (clientId: number, subscription: number, rows: MessageSum
 const DEFAULT_BACKLOG = 5000;
 const MAX_BACKLOG = 200_000;
 
+export const clampBacklog = (n: number | undefined): number => Math.max(1, Math.min(MAX_BACKLOG, Math.floor(n ?? DEFAULT_BACKLOG)));
+
 export class TrafficHub {
   private readonly subs = new Map<number, Subscription>();
   private nextId = 1;
   private readonly timer: NodeJS.Timeout;
 
   constructor(
-    private readonly store: () => RecordStore | null,
+    private readonly live: LiveSource,
     private readonly sink: RowsSink,
     flushMs = 50,
   ) {
@@ -39,17 +41,22 @@ export class TrafficHub {
     this.timer.unref();
   }
 
-  subscribe(clientId: number, filter: string, backlog = DEFAULT_BACKLOG, paused = false): TrafficSubscription & { hasOlder: boolean } {
+  subscribe(clientId: number, filter: string, backlog = DEFAULT_BACKLOG, paused = false): TrafficSubscription {
     const compiled = compileFilter(filter);
-    const limit = Math.max(1, Math.min(MAX_BACKLOG, Math.floor(backlog)));
+    const limit = clampBacklog(backlog);
     const id = this.nextId++;
     if (!compiled.ok) {
       this.subs.delete(clientId);
-      return { subscription: id, rows: [], newestId: this.store()?.newestId ?? 0, filterError: compiled.error, hasOlder: false };
+      return { subscription: id, rows: [], newestId: 0, filterError: compiled.error, hasOlder: false };
     }
-    const { rows, hasOlder } = this.newest(compiled.match, Number.MAX_SAFE_INTEGER, limit);
+    const { rows, hasOlder } = this.live.scanBackSync(compiled.match, Number.MAX_SAFE_INTEGER, limit);
     this.subs.set(clientId, { id, match: compiled.match, paused, backlog: limit, pending: [] });
-    return { subscription: id, rows, newestId: this.store()?.newestId ?? 0, filterError: null, hasOlder };
+    return { subscription: id, rows, newestId: rows.length ? rows[rows.length - 1]!.id : 0, filterError: null, hasOlder };
+  }
+
+  /** A subscription id for a stream that has no live part (a capture). */
+  nextSubscription(): number {
+    return this.nextId++;
   }
 
   pause(clientId: number, paused: boolean): boolean {
@@ -62,39 +69,6 @@ export class TrafficHub {
 
   unsubscribe(clientId: number): void {
     this.subs.delete(clientId);
-  }
-
-  /** Older rows matching a filter: the newest `limit` with id < beforeId, oldest first. */
-  page(filter: string, beforeId: number, limit: number): { rows: MessageSummary[]; hasMore: boolean; filterError: FilterError | null } {
-    const compiled = compileFilter(filter);
-    if (!compiled.ok) return { rows: [], hasMore: false, filterError: compiled.error };
-    const { rows, hasOlder } = this.newest(compiled.match, beforeId, Math.max(1, Math.min(10_000, limit)));
-    return { rows, hasMore: hasOlder, filterError: null };
-  }
-
-  private newest(match: (s: MessageSummary) => boolean, beforeId: number, limit: number): { rows: MessageSummary[]; hasOlder: boolean } {
-    const store = this.store();
-    if (!store) return { rows: [], hasOlder: false };
-    const out: MessageSummary[] = [];
-    let id = Math.min(beforeId - 1, store.newestId);
-    for (; id >= store.oldestId && out.length < limit; id--) {
-      const r = store.get(id);
-      if (!r) continue;
-      const s = summaryOf(r);
-      if (match(s)) out.push(s);
-    }
-    // More may exist when we stopped on the limit before reaching the oldest record.
-    let hasOlder = false;
-    if (out.length === limit) {
-      for (; id >= store.oldestId; id--) {
-        const r = store.get(id);
-        if (r && match(summaryOf(r))) {
-          hasOlder = true;
-          break;
-        }
-      }
-    }
-    return { rows: out.reverse(), hasOlder };
   }
 
   /** Every new message, from the proxy. */

@@ -12,6 +12,7 @@ import type { MessageSummary } from '../records';
 import type { MetricsSnapshot } from '../metrics';
 import type { Fault, FaultSpec } from '../faults';
 import type { ReplayDone, ReplayOpenResult, ReplayProgress, ReplayReport, ReplayStartParams, SessionReport } from './replay';
+import type * as M from './migrate';
 
 export interface AppInfo {
   readonly name: string;
@@ -31,10 +32,31 @@ export interface FilterError {
   readonly length: number;
 }
 
+/** Where traffic, state and conflicts come from: the running proxy, or a capture opened in the console. */
+export type SourceRef = 'live' | { readonly capture: number };
+
+export interface CaptureInfo {
+  /** Handle for SourceRef. */
+  readonly id: number;
+  readonly path: string;
+  readonly name: string;
+  readonly records: number;
+  readonly sessions: number;
+  readonly dialects: readonly string[];
+  /** First and last message times, ms since the epoch (null when empty). */
+  readonly start: number | null;
+  readonly end: number | null;
+  /** The last block was cut off (e.g. the writer was killed): everything before it is there. */
+  readonly truncated: boolean;
+  readonly warnings: readonly string[];
+}
+
 export interface SessionRow {
   readonly id: number;
   /** 'live' for a proxy session, 'capture' for one read from a capture file. */
   readonly source: 'live' | 'capture';
+  /** The capture it was read from (source 'capture'). */
+  readonly capture?: number;
   readonly dialect: string;
   readonly mode: string;
   readonly client: string;
@@ -140,16 +162,24 @@ export interface RequestMap {
   'proxy.status': { params: void; result: ProxyStatus };
   'sessions.list': { params: void; result: readonly SessionRow[] };
   /** Starts (or replaces) this UI's live traffic stream with a filter; rows then come as 'traffic.rows'. */
-  'traffic.subscribe': { params: { filter: string; backlog?: number; paused?: boolean }; result: TrafficSubscription };
+  'traffic.subscribe': { params: { filter: string; backlog?: number; paused?: boolean; source?: SourceRef }; result: TrafficSubscription };
   /** Pause/resume the live stream (rows are not lost: resume sends what arrived meanwhile, up to the backlog). */
   'traffic.pause': { params: { paused: boolean }; result: { paused: boolean } };
   /** Older rows matching a filter, before `beforeId` (paging back through memory, then the capture). */
-  'traffic.page': { params: { filter: string; beforeId: number; limit: number }; result: { rows: readonly MessageSummary[]; hasMore: boolean; filterError: FilterError | null } };
-  'traffic.detail': { params: { id: number }; result: MessageDetail | null };
-  'state.versions': { params: { session: number }; result: readonly StateVersionRow[] };
-  'state.at': { params: { session: number; version: number }; result: { version: number; state: unknown } | null };
-  'state.diff': { params: { session: number; from: number; to: number }; result: { ops: readonly StateOp[] } | null };
-  'conflicts.list': { params: { session?: number; pathPrefix?: string }; result: readonly ConflictRow[] };
+  'traffic.page': { params: { filter: string; beforeId: number; limit: number; source?: SourceRef }; result: { rows: readonly MessageSummary[]; hasMore: boolean; filterError: FilterError | null } };
+  'traffic.detail': { params: { id: number; source?: SourceRef }; result: MessageDetail | null };
+  'state.versions': { params: { session: number; source?: SourceRef }; result: readonly StateVersionRow[] };
+  'state.at': { params: { session: number; version: number; source?: SourceRef }; result: { version: number; state: unknown } | null };
+  'state.diff': { params: { session: number; from: number; to: number; source?: SourceRef }; result: { ops: readonly StateOp[] } | null };
+  'conflicts.list': { params: { session?: number; pathPrefix?: string; source?: SourceRef }; result: readonly ConflictRow[] };
+  /** Opens a capture file (pcapng, or an NDJSON export) as a source. */
+  'capture.open': { params: { path: string }; result: CaptureInfo };
+  /** A capture sent from the browser (drag and drop) in base64 chunks; the last one opens it. */
+  'capture.upload': { params: { name: string; uploadId?: string; offset: number; dataBase64: string; done: boolean }; result: { uploadId: string; received: number; capture: CaptureInfo | null } };
+  'capture.list': { params: void; result: readonly CaptureInfo[] };
+  'capture.close': { params: { id: number }; result: { closed: boolean } };
+  /** Saves a source's messages (the live proxy's recent ones, or a capture) to a file. */
+  'capture.save': { params: { path: string; source?: SourceRef; format?: 'pcapng' | 'ndjson' }; result: { path: string; records: number; sessions: number } };
   'metrics.snapshot': { params: void; result: MetricsSnapshot };
   'faults.list': { params: void; result: readonly Fault[] };
   'faults.add': { params: FaultSpec; result: Fault };
@@ -165,6 +195,40 @@ export interface RequestMap {
   'replay.report': { params: { runId: string }; result: ReplayReport | null };
   /** Writes a finished run's report as JSON or JUnit XML to an absolute path. */
   'replay.export': { params: { runId: string; format: 'json' | 'junit'; path: string }; result: { path: string; bytes: number } };
+  /** Data migrations (types in ./migrate.ts; docs/console.md "Migrations"). The built-in profiles, table by table. */
+  'migrate.profiles': { params: void; result: readonly M.MigrationProfileInfo[] };
+  /** A profile JSON file of the user's, checked (BAD_PROFILE lists every problem). */
+  'migrate.profile': { params: { path: string }; result: M.MigrationProfileInfo };
+  /** Opens a source or target without changing it: ok with its tables, or why not (never throws for a bad location). */
+  'migrate.testConnection': { params: M.ConnectionTestParams; result: M.ConnectionTest };
+  /** The pre-flight: tables and row counts, errors that would stop the run, warnings, the checkpoint's state. Writes nothing. */
+  'migrate.plan': { params: M.MigrationRequest; result: M.MigrationPlan };
+  /** Starts a run in the background once its pre-flight passed; then migrate.progress / table / warning / done events. */
+  'migrate.start': { params: M.MigrationStartParams; result: M.MigrationStarted };
+  /** Stops after the current batch (committed and checkpointed) until migrate.resume. */
+  'migrate.pause': { params: { runId: string }; result: M.MigrationRunInfo };
+  'migrate.resume': { params: { runId: string }; result: M.MigrationRunInfo };
+  /** Ends the run after the current batch; migrate.start with resume: true continues it later. */
+  'migrate.cancel': { params: { runId: string }; result: M.MigrationRunInfo };
+  'migrate.status': { params: { runId: string }; result: M.MigrationRunInfo };
+  /** Every run of this console, running and recent (a UI that connects late starts from this). */
+  'migrate.runs': { params: void; result: readonly M.MigrationRunInfo[] };
+  /** A page of a run's (or any) rejects file, optionally one table or kind. */
+  'migrate.rejects': { params: M.RejectsParams; result: M.RejectsPage };
+  /** Verifies a target against its source as the checkpoint's last run left it. */
+  'migrate.verify': { params: M.MigrationVerifyParams; result: M.MigrationVerification };
+  /** Lua config migrations: the profiles and the validation schemas. */
+  'config.profiles': { params: void; result: M.ConfigProfilesResult };
+  /** The migration of a config file, not written: both texts, the diff, the changes and the problems. */
+  'config.open': { params: M.ConfigOpenParams; result: M.ConfigPreview };
+  /** Writes the migration (original kept as FILE.bak), audited; refuses when it does not validate unless force. */
+  'config.apply': { params: M.ConfigApplyParams; result: M.ConfigApplied };
+  /** Checks a config file against a server's settings. */
+  'config.validate': { params: { path: string; schema: 'canary' | 'tfs' }; result: M.ConfigValidation };
+  /** The audit log, a page at a time (newest first by default). */
+  'audit.list': { params: M.AuditListParams; result: M.AuditPage };
+  /** Walks the hash chain; names the first entry edited, removed, reordered or torn. */
+  'audit.verify': { params: { expectHead?: string }; result: M.AuditVerification };
 }
 
 /** Events pushed from the services to UIs. */
@@ -181,11 +245,22 @@ export interface EventMap {
   'state.version': { session: number; row: StateVersionRow };
   /** The proxy started, stopped, or changed capture. */
   'proxy.status': ProxyStatus;
+  /** Captures opened or closed in the console. */
+  'captures.changed': readonly CaptureInfo[];
   /** A replay run's progress (at most ten a second). */
   'replay.progress': ReplayProgress;
   /** One replayed session's report, as soon as it is done. */
   'replay.session': { runId: string; session: SessionReport };
   'replay.done': ReplayDone;
+  /** A migration's progress: at most ten a second, and at once when its state changes. */
+  'migrate.progress': M.MigrationProgress;
+  /** A table started or ended. */
+  'migrate.table': { runId: string; table: M.MigrationTableStatus };
+  'migrate.warning': { runId: string; message: string };
+  /** The run ended: the engine's summary and the verification of the target. */
+  'migrate.done': M.MigrationDone;
+  /** The audit log grew (this console or any other otbridge process wrote to it). */
+  'audit.appended': { path: string; lines: number };
 }
 
 export type RequestChannel = keyof RequestMap;
@@ -208,6 +283,11 @@ export const REQUEST_CHANNELS = [
   'state.at',
   'state.diff',
   'conflicts.list',
+  'capture.open',
+  'capture.upload',
+  'capture.list',
+  'capture.close',
+  'capture.save',
   'metrics.snapshot',
   'faults.list',
   'faults.add',
@@ -218,6 +298,24 @@ export const REQUEST_CHANNELS = [
   'replay.cancel',
   'replay.report',
   'replay.export',
+  'migrate.profiles',
+  'migrate.profile',
+  'migrate.testConnection',
+  'migrate.plan',
+  'migrate.start',
+  'migrate.pause',
+  'migrate.resume',
+  'migrate.cancel',
+  'migrate.status',
+  'migrate.runs',
+  'migrate.rejects',
+  'migrate.verify',
+  'config.profiles',
+  'config.open',
+  'config.apply',
+  'config.validate',
+  'audit.list',
+  'audit.verify',
 ] as const satisfies readonly RequestChannel[];
 export const EVENT_CHANNELS = [
   'app.notice',
@@ -228,9 +326,15 @@ export const EVENT_CHANNELS = [
   'conflicts.added',
   'state.version',
   'proxy.status',
+  'captures.changed',
   'replay.progress',
   'replay.session',
   'replay.done',
+  'migrate.progress',
+  'migrate.table',
+  'migrate.warning',
+  'migrate.done',
+  'audit.appended',
 ] as const satisfies readonly EventChannel[];
 
 // Compile-time proof that the runtime lists name every channel.
