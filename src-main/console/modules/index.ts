@@ -5,7 +5,13 @@
  */
 import type { ServiceModule } from '../services';
 import { replayModule } from './replay';
+import { migrationsModule } from './migrations';
+import { configModule } from './config';
+import { auditModule } from './audit';
 
 export const SERVICE_MODULES: readonly (() => ServiceModule)[] = [
   () => replayModule(),
+  () => migrationsModule(),
+  () => configModule(),
+  () => auditModule(),
 ];

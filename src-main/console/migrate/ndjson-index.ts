@@ -1,0 +1,228 @@
+/**
+ * Random access to the lines of an NDJSON file that only grows while it is
+ * read (a run's rejects file, the audit log): where each line starts and a
+ * small class per line (a reject's table and kind, an audit entry's kind),
+ * so a page anywhere — the 90 000th reject of one table — costs a few reads
+ * instead of parsing the file from the top every time.
+ *
+ * The index keeps 12 bytes per line, never the lines. Only complete lines
+ * (ending in a newline) are indexed: a writer's half-written last line waits
+ * for the next refresh. A line of any length streams through with only its
+ * first `headBytes` kept for classing. If the file shrank or was rewritten
+ * under us (a resumed run cuts its rejects back; a new run starts them
+ * anew), the index starts over: the bytes just before the indexed end are
+ * compared with what was there.
+ */
+import { open, type FileHandle } from 'node:fs/promises';
+
+/** Bytes of each line kept for classing it, unless told otherwise. */
+const HEAD_BYTES = 4096;
+const CHUNK = 256 * 1024;
+/** Bytes compared to tell an appended file from a rewritten one. */
+const TAIL_CHECK = 64;
+
+export interface IndexedLine {
+  /** 1-based. */
+  readonly line: number;
+  readonly text: string;
+  /** The line is longer than the read limit: `text` holds only its beginning. */
+  readonly cut: boolean;
+}
+
+/** Classes a line from its first bytes (all of it when `complete`); '' is fine. */
+export type LineClassifier = (head: string, complete: boolean) => string;
+
+export class NdjsonLineIndex {
+  private starts = new Float64Array(1024);
+  private classOf = new Uint32Array(1024);
+  private lineCount = 0;
+  /** Bytes covered by complete lines. */
+  private indexed = 0;
+  private tail: Buffer = Buffer.alloc(0);
+  private readonly classNames: string[] = [];
+  private readonly classIds = new Map<string, number>();
+  private counts: number[] = [];
+  private busy: Promise<void> = Promise.resolve();
+
+  constructor(
+    readonly path: string,
+    private readonly classify: LineClassifier,
+    private readonly headBytes = HEAD_BYTES,
+  ) {}
+
+  get lines(): number {
+    return this.lineCount;
+  }
+
+  /** Lines per class, over the whole file. */
+  classCounts(): Map<string, number> {
+    const out = new Map<string, number>();
+    this.counts.forEach((n, id) => n && out.set(this.classNames[id]!, n));
+    return out;
+  }
+
+  /** Catches up with the file (serialised: concurrent callers share one pass). */
+  refresh(): Promise<void> {
+    const next = this.busy.then(() => this.catchUp());
+    this.busy = next.catch(() => {});
+    return next;
+  }
+
+  /** Forget everything (the file is known to have been replaced). */
+  reset(): void {
+    this.lineCount = 0;
+    this.indexed = 0;
+    this.tail = Buffer.alloc(0);
+    this.counts = this.counts.map(() => 0);
+  }
+
+  private async catchUp(): Promise<void> {
+    let fh: FileHandle;
+    try {
+      fh = await open(this.path, 'r');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
+        this.reset();
+        return;
+      }
+      throw e;
+    }
+    try {
+      const size = (await fh.stat()).size;
+      if (size < this.indexed || !(await this.sameTail(fh))) this.reset();
+      if (size === this.indexed) return;
+      await this.scan(fh, size);
+    } finally {
+      await fh.close();
+    }
+  }
+
+  private async sameTail(fh: FileHandle): Promise<boolean> {
+    if (!this.tail.length) return true;
+    const b = Buffer.alloc(this.tail.length);
+    const { bytesRead } = await fh.read(b, 0, b.length, this.indexed - this.tail.length);
+    return bytesRead === b.length && b.equals(this.tail);
+  }
+
+  private async scan(fh: FileHandle, size: number): Promise<void> {
+    const buf = Buffer.alloc(CHUNK);
+    const head = Buffer.alloc(this.headBytes);
+    let headLen = 0;
+    let lineStart = this.indexed;
+    let complete = true;
+    let pos = this.indexed;
+    while (pos < size) {
+      const { bytesRead } = await fh.read(buf, 0, Math.min(CHUNK, size - pos), pos);
+      if (bytesRead === 0) break;
+      let i = 0;
+      while (i < bytesRead) {
+        const nl = buf.indexOf(10, i);
+        const end = nl < 0 || nl >= bytesRead ? bytesRead : nl;
+        const take = Math.min(end - i, this.headBytes - headLen);
+        if (take > 0) {
+          buf.copy(head, headLen, i, i + take);
+          headLen += take;
+        }
+        if (end - i > take) complete = false;
+        if (end === bytesRead) break;
+        this.push(lineStart, this.classify(head.toString('utf8', 0, headLen), complete));
+        lineStart = pos + end + 1;
+        headLen = 0;
+        complete = true;
+        i = end + 1;
+      }
+      pos += bytesRead;
+    }
+    this.indexed = lineStart;
+    const n = Math.min(TAIL_CHECK, this.indexed);
+    this.tail = Buffer.alloc(n);
+    if (n) await fh.read(this.tail, 0, n, this.indexed - n);
+  }
+
+  private push(start: number, cls: string): void {
+    if (this.lineCount === this.starts.length) {
+      const starts = new Float64Array(this.starts.length * 2);
+      starts.set(this.starts);
+      this.starts = starts;
+      const classOf = new Uint32Array(this.classOf.length * 2);
+      classOf.set(this.classOf);
+      this.classOf = classOf;
+    }
+    let id = this.classIds.get(cls);
+    if (id === undefined) {
+      id = this.classNames.length;
+      this.classNames.push(cls);
+      this.classIds.set(cls, id);
+      this.counts.push(0);
+    }
+    this.starts[this.lineCount] = start;
+    this.classOf[this.lineCount] = id;
+    this.counts[id]!++;
+    this.lineCount++;
+  }
+
+  /**
+   * Lines (0-based indexes) of the classes `accept` takes, from `offset`,
+   * at most `limit`, oldest first or newest first; and how many there are.
+   */
+  select(accept: (cls: string) => boolean, offset: number, limit: number, order: 'asc' | 'desc' = 'asc'): { total: number; lines: number[] } {
+    const ok = this.classNames.map(accept);
+    const lines: number[] = [];
+    let total = 0;
+    const n = this.lineCount;
+    for (let k = 0; k < n; k++) {
+      const i = order === 'asc' ? k : n - 1 - k;
+      if (!ok[this.classOf[i]!]) continue;
+      if (total >= offset && lines.length < limit) lines.push(i);
+      total++;
+    }
+    return { total, lines };
+  }
+
+  /** The text of indexed lines (0-based indexes), each cut at `maxBytes`. */
+  async read(lines: readonly number[], maxBytes: number): Promise<IndexedLine[]> {
+    if (!lines.length) return [];
+    const fh = await open(this.path, 'r');
+    try {
+      const out: IndexedLine[] = [];
+      for (const i of lines) {
+        if (i < 0 || i >= this.lineCount) continue;
+        const start = this.starts[i]!;
+        // The newline itself is not part of the text.
+        const end = (i + 1 < this.lineCount ? this.starts[i + 1]! : this.indexed) - 1;
+        const len = Math.min(end - start, maxBytes);
+        const b = Buffer.alloc(Math.max(0, len));
+        const { bytesRead } = await fh.read(b, 0, b.length, start);
+        out.push({ line: i + 1, text: b.toString('utf8', 0, bytesRead), cut: end - start > maxBytes });
+      }
+      return out;
+    } finally {
+      await fh.close();
+    }
+  }
+}
+
+/** A few indexes kept open, least recently used dropped first. */
+export class IndexCache {
+  private readonly map = new Map<string, NdjsonLineIndex>();
+
+  constructor(
+    private readonly classify: LineClassifier,
+    private readonly size = 8,
+    private readonly headBytes = HEAD_BYTES,
+  ) {}
+
+  get(path: string): NdjsonLineIndex {
+    let idx = this.map.get(path);
+    if (idx) this.map.delete(path);
+    else idx = new NdjsonLineIndex(path, this.classify, this.headBytes);
+    this.map.set(path, idx);
+    while (this.map.size > this.size) this.map.delete(this.map.keys().next().value!);
+    return idx;
+  }
+
+  /** The file is being replaced (a new run starts writing it): index it anew next time. */
+  forget(path: string): void {
+    this.map.get(path)?.reset();
+  }
+}
