@@ -17,6 +17,8 @@ export interface DemoOptions {
   readonly host?: string;
   readonly botIntervalMs?: number;
   readonly capture?: { path: string; overwrite?: boolean };
+  /** Records the proxy keeps in memory (older ones are in the capture, if any). */
+  readonly keepRecords?: number;
   readonly metricsPort?: number;
   readonly seed?: number;
   readonly scrypt?: ScryptParams;
@@ -61,6 +63,7 @@ export class Demo {
         identity: generateKeyPair('ed25519'),
         upstreamIdentity: { pinned: server.identity.publicRaw },
         ...(opts.capture ? { capture: opts.capture } : {}),
+        ...(opts.keepRecords ? { keepRecords: opts.keepRecords } : {}),
         ...(opts.metricsPort !== undefined ? { metricsPort: opts.metricsPort } : {}),
         ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
       });

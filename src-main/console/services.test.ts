@@ -169,3 +169,33 @@ describe('captures in the console', () => {
     await expect(call('capture.open', { path: join(dir, 'junk.pcapng') })).rejects.toMatchObject({ code: 'BAD_CAPTURE' });
   });
 });
+
+describe('older live rows come from the live capture', () => {
+  it('pages past what the proxy keeps in memory, into its capture', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'otb-console-older-'));
+    const svc = new ConsoleServices({
+      shell: 'cli',
+      proxy: undefined,
+      demo: { bots: 2, botIntervalMs: 100, serverPort: 0, proxyPort: 0, scrypt: TEST_SCRYPT, capture: { path: join(dir, 'live.pcapng') }, keepRecords: 50 },
+    });
+    try {
+      await svc.start();
+      const conn = svc.connect(() => {});
+      // The proxy keeps 50 records in memory; the capture has them all.
+      await waitFor(() => (svc.status().capture?.records ?? 0) > 300, 20_000, 'traffic in the capture');
+      const store = (svc as unknown as { run: { proxy: { records: { oldestId: number; newestId: number } } } }).run.proxy.records;
+      const oldestInMemory = store.oldestId;
+      expect(oldestInMemory).toBeGreaterThan(200);
+      const page = (await conn.handle('traffic.page', { filter: '', beforeId: oldestInMemory + 10, limit: 100 })) as { rows: MessageSummary[]; hasMore: boolean };
+      expect(page.rows).toHaveLength(100);
+      expect(page.rows.map((r) => r.id)).toEqual([...Array(100).keys()].map((i) => oldestInMemory + 10 - 100 + i));
+      expect(page.hasMore).toBe(true);
+      const detail = (await conn.handle('traffic.detail', { id: 1 })) as { summary: MessageSummary } | null;
+      expect(detail?.summary.id).toBe(1);
+      conn.close();
+    } finally {
+      await svc.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -92,7 +92,10 @@ export class ConsoleServices {
     modules: readonly ServiceModule[] = [],
   ) {
     this.events.setMaxListeners(0);
-    this.live = new LiveSource(() => this.run?.proxy.records ?? null);
+    this.live = new LiveSource(
+      () => this.run?.proxy.records ?? null,
+      () => this.run?.capture?.path ?? null,
+    );
     this.traffic = new TrafficHub(
       this.live,
       (clientId, subscription, rows) => this.clients.get(clientId)?.send('traffic.rows', { subscription, rows }),
@@ -377,6 +380,7 @@ export class ConsoleServices {
     this.traffic.close();
     this.events.removeAllListeners();
     for (const m of this.modules) await m.close?.();
+    await this.live.close();
     for (const c of this.captures.values()) await c.close();
     this.captures.clear();
     this.uploads.clear();

@@ -31,12 +31,34 @@ export interface RecordSource {
   scanBack(match: Match, beforeId: number, limit: number): Promise<Scan>;
 }
 
-/** The proxy's in-memory records. */
+/**
+ * The proxy's in-memory records — and, when the proxy also writes a
+ * capture, the older ones read back from it (the memory holds the newest
+ * only).
+ */
 export class LiveSource implements RecordSource {
-  constructor(private readonly store: () => RecordStore | null) {}
+  private older: Promise<CaptureReader> | null = null;
+
+  constructor(
+    private readonly store: () => RecordStore | null,
+    private readonly capturePath: () => string | null = () => null,
+  ) {}
+
+  /** The live capture, opened once and refreshed before each use (it is still being written). */
+  private async capture(): Promise<CaptureReader | null> {
+    const path = this.capturePath();
+    if (!path) return null;
+    this.older ??= CaptureReader.open(path, { persistIndex: false });
+    const reader = await this.older;
+    await reader.refresh();
+    return reader;
+  }
 
   async get(id: number): Promise<MessageRecord | undefined> {
-    return this.store()?.get(id);
+    const store = this.store();
+    const r = store?.get(id);
+    if (r || !store || id >= store.oldestId) return r;
+    return (await this.capture())?.get(id);
   }
 
   async pairOf(r: MessageRecord): Promise<MessageRecord | undefined> {
@@ -47,7 +69,36 @@ export class LiveSource implements RecordSource {
   }
 
   async scanBack(match: Match, beforeId: number, limit: number): Promise<Scan> {
-    return this.scanBackSync(match, beforeId, limit);
+    const fromMemory = this.scanBackSync(match, beforeId, limit);
+    const store = this.store();
+    if (fromMemory.hasOlder || fromMemory.rows.length === limit || !store || store.oldestId <= 1) return fromMemory;
+    // The memory ran out before the limit: go on in the capture, below what memory holds.
+    const reader = await this.capture();
+    if (!reader) return fromMemory;
+    const below = Math.min(beforeId, store.oldestId);
+    const rest = limit - fromMemory.rows.length;
+    const older: MessageSummary[] = [];
+    let hasOlder = false;
+    for (let hi = below - 1; hi >= 1 && !hasOlder; hi -= SCAN_WINDOW) {
+      const window: MessageSummary[] = [];
+      for await (const r of reader.records({ fromId: Math.max(1, hi - SCAN_WINDOW + 1), toId: hi, bytes: false })) {
+        const s = r.summary();
+        if (match(s)) window.push(s);
+      }
+      for (let i = window.length - 1; i >= 0; i--) {
+        if (older.length < rest) older.push(window[i]!);
+        else {
+          hasOlder = true;
+          break;
+        }
+      }
+    }
+    return { rows: [...older.reverse(), ...fromMemory.rows], hasOlder };
+  }
+
+  async close(): Promise<void> {
+    if (this.older) await (await this.older).close();
+    this.older = null;
   }
 
   scanBackSync(match: Match, beforeId: number, limit: number): Scan {
