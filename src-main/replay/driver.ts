@@ -17,6 +17,7 @@ import { clientHandshake, type Encryption, type IdentityPolicy } from '../net/ha
 import { ConnectionClosedError, RemoteError, RequestTimeoutError } from '../net/errors';
 import { type IdentityMap } from './identity';
 import { type ScriptStep, type SessionScript } from './script';
+import { pushKey } from './pushes';
 
 export interface DriverOptions {
   readonly host: string;
@@ -121,9 +122,12 @@ export async function driveSession(script: SessionScript, identities: IdentityMa
   try {
     const socket = await openSocket(o.host, o.port, o.connectTimeoutMs ?? 5000);
     conn = new FramedConnection(socket, { role: 'client', requestTimeoutMs: o.requestTimeoutMs ?? 10_000 });
+    const pairs = new PushPairer(script);
     conn.onMessage = (f) => {
       record(f, false, null);
-      identities.learnFrom(typeName(f.header.type), 'push', undefined, f.body);
+      const type = typeName(f.header.type);
+      // The n-th snapshot or broadcast of a kind is the captured n-th one: what it carries pairs with what that one carried.
+      identities.learnFrom(type, 'push', pairs.next(type, f.body), f.body);
     };
     conn.onStrayResponse = (f) => record(f, true, null);
     conn.onProtocolError = (e) => {
@@ -152,14 +156,27 @@ export async function driveSession(script: SessionScript, identities: IdentityMa
     out.login = { type: typeName(loginFrame.header.type), response: loginFrame.body, latencyMs: performance.now() - t0 };
     identities.learnFrom('AUTH_LOGIN', 'response', script.login.response.body, loginFrame.body);
 
+    /** Waits until nothing has arrived for settleMs (at most maxSettleMs). */
+    const quiet = async (): Promise<void> => {
+      const settle = o.settleMs ?? 300;
+      const end = performance.now() + (o.maxSettleMs ?? 5000);
+      while (conn!.isOpen && performance.now() < end && performance.now() - lastInbound < settle) await sleep(Math.min(50, settle), o.signal);
+    };
     const anchor = performance.now();
     const capturedAnchor = script.login.response.time;
+    let lastSentAt = anchor;
+    let lastCapturedTime = capturedAnchor;
     /** Requests still waiting, with the time their captured answer arrived. */
     let outstanding: { answeredAt: number; done: Promise<void>; settled: boolean }[] = [];
     const all: Promise<void>[] = [];
     for (const step of script.steps) {
       if (o.signal?.aborted) throw new Cancelled('cancelled');
-      if (o.speed !== 'max') await sleep(anchor + (step.time - capturedAnchor) / o.speed - performance.now(), o.signal);
+      if (o.speed !== 'max') {
+        // On the captured clock, but never closer to the previous message than it was (scaled): a late message is not
+        // caught up by squeezing the next one against it — rules like a move speed would refuse it.
+        const due = Math.max(anchor + (step.time - capturedAnchor) / o.speed, lastSentAt + Math.max(0, step.time - lastCapturedTime) / o.speed);
+        await sleep(due - performance.now(), o.signal);
+      }
       const before = outstanding.filter((x) => !x.settled && x.answeredAt < step.time);
       if (before.length) await Promise.all(before.map((x) => x.done));
       if (outstanding.length > 64) outstanding = outstanding.filter((x) => !x.settled);
@@ -167,7 +184,20 @@ export async function driveSession(script: SessionScript, identities: IdentityMa
         out.error = `the server closed the connection before step ${step.index} (${step.type}): ${closedReason ?? 'closed'}`;
         break;
       }
+      // A logout ends the session: let the server say what it still had to say (the batch of the last move) first,
+      // which a faster replay would otherwise cut off.
+      if (step.type === 'AUTH_LOGOUT') {
+        // Effects of the previous message reach the client at the server's next sync tick at the latest.
+        await sleep(lastSentAt + 2 * hs.syncIntervalMs - performance.now(), o.signal);
+        await quiet();
+      }
+      if (!conn.isOpen) {
+        out.error = `the server closed the connection before step ${step.index} (${step.type}): ${closedReason ?? 'closed'}`;
+        break;
+      }
       const so = out.steps[step.index - 1]!;
+      lastSentAt = performance.now();
+      lastCapturedTime = step.time;
       const body = identities.rewrite(step.type, step.body, { capturedTime: step.time, sendTime: Date.now() });
       so.body = body;
       const payload = (body ?? step.raw ?? {}) as object;
@@ -197,11 +227,8 @@ export async function driveSession(script: SessionScript, identities: IdentityMa
     if (!out.error && conn.isOpen) {
       const last = script.steps[script.steps.length - 1];
       const tail = o.speed === 'max' || !last ? 0 : Math.max(0, (script.end - last.time) / o.speed);
-      const max = o.maxSettleMs ?? 5000;
-      const end = performance.now() + Math.min(max, tail + max);
-      await sleep(Math.min(tail, max), o.signal);
-      const settle = o.settleMs ?? 300;
-      while (conn.isOpen && performance.now() < end && performance.now() - lastInbound < settle) await sleep(Math.min(50, settle), o.signal);
+      await sleep(Math.min(tail, o.maxSettleMs ?? 5000), o.signal);
+      await quiet();
     }
     recording = false;
     const last = script.steps[script.steps.length - 1];
@@ -216,6 +243,29 @@ export async function driveSession(script: SessionScript, identities: IdentityMa
     out.endedAt = Date.now();
   }
   return out;
+}
+
+/** Pairs live pushes with captured ones of the same kind, in order (for learning identities as they arrive). */
+class PushPairer {
+  private readonly queues = new Map<string, unknown[]>();
+  private readonly taken = new Map<string, number>();
+
+  constructor(script: SessionScript) {
+    for (const m of script.inbound) {
+      if (m.isResponse) continue;
+      const k = pushKey(m);
+      const q = this.queues.get(k);
+      if (q) q.push(m.body);
+      else this.queues.set(k, [m.body]);
+    }
+  }
+
+  next(type: string, body: unknown): unknown {
+    const k = pushKey({ type, body });
+    const i = this.taken.get(k) ?? 0;
+    this.taken.set(k, i + 1);
+    return this.queues.get(k)?.[i];
+  }
 }
 
 /** Sends one request; resolves (never rejects) when it is answered, timed out or lost. */

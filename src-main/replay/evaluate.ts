@@ -169,6 +169,14 @@ function compareStates(script: SessionScript, outcome: DriverOutcome, rules: Rep
   const base = { capturedVersions: c.length, replayedVersions: r.length, matchedVersions: a.matches.length, coalesced: a.coalesced, finalMatch: a.finalMatch };
   if (c.length === 0) return { ...base, verdict: 'unexpected', divergence: null };
   if (!a.divergence) return { ...base, verdict: 'matched', divergence: null };
+  const trailing = unknowableTail(script, a, c, r);
+  if (trailing) {
+    warnings.push(
+      `the capture ended within two sync ticks of message #${trailing.step}, before its server could send what followed it: ` +
+        `the replay's last ${trailing.count} state version(s) have nothing to be compared with`,
+    );
+    return { ...base, verdict: 'matched', divergence: null, finalMatch: false };
+  }
   const cv = c[a.divergence.captured]!;
   const rv = counterpart(a.divergence, a.matches, c, r);
   const d = compareJson(cv.state, rv?.state ?? {}, cmp, 'state', MAX_DIFFS + 1);
@@ -203,12 +211,34 @@ function counterpart(
   r: readonly SeriesVersion[],
 ): SeriesVersion | null {
   if (d.replayed === null) return null;
-  let floor = 0;
-  for (const [ci, ri] of matches) if (ci < d.captured) floor = Math.max(floor, ri);
+  // Only states after the last agreement (a state that matched cannot be where they part).
+  let start = 0;
+  for (const [ci, ri] of matches) if (ci <= d.captured) start = Math.max(start, ci === d.captured ? ri + 1 : ri);
   const at = c[d.captured]!.afterStep;
   let best = -1;
-  for (let j = floor; j < r.length && r[j]!.afterStep <= at; j++) best = j;
+  for (let j = start; j < r.length && r[j]!.afterStep <= at; j++) best = j;
   return r[best >= 0 ? best : d.replayed]!;
+}
+
+/**
+ * The replay went on where the capture stops: its last states came from a
+ * message the old client sent so shortly before its capture ended (a
+ * logout, a close) that the old server had no sync tick left to answer it.
+ * The capture says nothing about those states; they are not a difference.
+ */
+function unknowableTail(
+  script: SessionScript,
+  a: { matches: readonly (readonly [number, number])[] },
+  c: readonly SeriesVersion[],
+  r: readonly SeriesVersion[],
+): { step: number; count: number } | null {
+  const last = a.matches[a.matches.length - 1];
+  if (!last || last[0] !== c.length - 1 || last[1] >= r.length - 1) return null;
+  const extra = r.slice(last[1] + 1);
+  const first = Math.min(...extra.map((v) => v.afterStep));
+  const step = script.steps[first - 1];
+  if (!step || first <= c[c.length - 1]!.afterStep) return null;
+  return script.end - step.time < 2 * script.syncIntervalMs ? { step: first, count: extra.length } : null;
 }
 
 function stepRef(script: SessionScript, v: SeriesVersion): StepRef | null {

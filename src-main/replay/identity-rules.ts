@@ -58,6 +58,7 @@ export const DEFAULT_IDENTITY_RULES: IdentityRules = {
     { name: 'eventId', anywhere: true, secret: false },
     { name: 'broadcastId', anywhere: true, secret: false },
     { name: 'resourceHash', anywhere: true, secret: false },
+    { name: 'itemId', anywhere: true, secret: false },
     { name: 'stateVersion', anywhere: false, secret: false },
     { name: 'refreshToken', anywhere: false, secret: true },
     { name: 'accessToken', anywhere: false, secret: true },
@@ -79,6 +80,8 @@ export const DEFAULT_IDENTITY_RULES: IdentityRules = {
     { kind: 'broadcastId', type: 'EVENT_BROADCAST', role: 'push', pointer: '/id' },
     { kind: 'resourceHash', type: 'RESOURCE_RESPONSE', role: 'response', pointer: '/sha256' },
     { kind: 'resourceHash', type: 'RESOURCE_UPDATE', role: 'push', pointer: '/sha256' },
+    // A world mints item ids as players log in: two players logging in the other way round swap them.
+    { kind: 'itemId', type: 'GAME_STATE_SYNC', role: 'any', pointer: '/state/player/inventory/*/id' },
   ],
   use: [
     { kind: 'refreshToken', type: 'AUTH_REFRESH', pointer: '/refreshToken', how: 'current' },

@@ -44,7 +44,7 @@ const isScalar = (v: unknown): v is Scalar => typeof v === 'string' || (typeof v
 const keyOf = (v: Scalar): string => `${typeof v}:${String(v)}`;
 
 /** Values shorter than this are never translated "anywhere": "1" or "ok" would collide with ordinary data. */
-const MIN_ANYWHERE_LENGTH = 4;
+const MIN_ANYWHERE_LENGTH = 3;
 
 export class IdentityMap {
   private readonly kinds: Map<string, IdentityKind>;

@@ -40,7 +40,7 @@ const MAX_SEGMENTS = 64;
 export function parsePathRule(text: string, effect: RuleEffect = { kind: 'ignore' }): PathRule {
   if (typeof text !== 'string') throw new ReplayError('BAD_RULE', `a path rule must be a string, got ${typeof text}`);
   let scope: string | null = null;
-  let pointer = text.trim();
+  let pointer = text;
   const m = SCOPE.exec(pointer);
   if (m) {
     scope = m[1]!;

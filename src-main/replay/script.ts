@@ -64,6 +64,8 @@ export interface SessionScript {
   };
   /** The sessionId the server gave in the captured handshake, when known. */
   readonly capturedSessionId: string | null;
+  /** The server's sync tick from the captured handshake (default 100 ms, the spec's). */
+  readonly syncIntervalMs: number;
   readonly steps: readonly ScriptStep[];
   readonly skipped: readonly { readonly recordId: number; readonly type: string; readonly reason: string }[];
   readonly inbound: readonly CapturedInbound[];
@@ -115,6 +117,7 @@ export function buildScript(session: number, meta: SessionMeta, records: readonl
   const loginKind = 'accessToken' in loginBody ? 'accessToken' : 'refreshToken' in loginBody ? 'refreshToken' : 'password';
 
   let capturedSessionId: string | null = typeof meta.sessionId === 'string' ? meta.sessionId : null;
+  let syncIntervalMs = 100;
   const steps: ScriptStep[] = [];
   const skipped: { recordId: number; type: string; reason: string }[] = [];
   const inbound: CapturedInbound[] = [];
@@ -123,8 +126,9 @@ export function buildScript(session: number, meta: SessionMeta, records: readonl
     if (r.type === 'HANDSHAKE') {
       // The server's own answer (not the one a decrypting proxy made up for the client) names the session.
       if (r.dir === 's2c' && isResponse(r) && !r.flags.includes('PROXY')) {
-        const sid = (r.body as { sessionId?: unknown } | undefined)?.sessionId;
-        if (typeof sid === 'string') capturedSessionId = sid;
+        const b = r.body as { sessionId?: unknown; syncIntervalMs?: unknown } | undefined;
+        if (typeof b?.sessionId === 'string') capturedSessionId = b.sessionId;
+        if (typeof b?.syncIntervalMs === 'number' && b.syncIntervalMs > 0) syncIntervalMs = b.syncIntervalMs;
       }
       continue;
     }
@@ -165,6 +169,7 @@ export function buildScript(session: number, meta: SessionMeta, records: readonl
     // s2c: the server's HEARTBEAT requests are the connection's business.
     if (r.type === 'HEARTBEAT' && !isResponse(r)) continue;
     const answered = requestOfAnswer.get(r.id);
+    if (answered === login.id) continue; // the login's answer is compared on its own
     inbound.push({
       recordId: r.id,
       time: r.time,
@@ -181,6 +186,7 @@ export function buildScript(session: number, meta: SessionMeta, records: readonl
     account: typeof meta.account === 'string' ? meta.account : typeof loginBody.account === 'string' ? loginBody.account : null,
     login: { recordId: login.id, time: login.time, kind: loginKind, response: expect(answerOf.get(login.id))! },
     capturedSessionId,
+    syncIntervalMs,
     steps,
     skipped,
     inbound,

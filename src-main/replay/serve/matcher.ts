@@ -59,6 +59,13 @@ export class RequestMatcher {
     return best ? { step: best.step, differences: best.differences } : null;
   }
 
+  /** Captured messages no live message has matched yet, in capture order. */
+  unused(): ScriptStep[] {
+    const out: ScriptStep[] = [];
+    for (const list of this.byType.values()) for (const s of list) if (!this.used.has(s.index)) out.push(s);
+    return out.sort((a, b) => a.index - b.index);
+  }
+
   get remaining(): number {
     let n = 0;
     for (const list of this.byType.values()) for (const s of list) if (!this.used.has(s.index)) n++;

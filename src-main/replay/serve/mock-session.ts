@@ -36,6 +36,18 @@ export interface MockSessionContext {
 }
 
 const MAX_UNMATCHED = 100;
+/** How long a push that echoes a client change waits for the live client to make that change. */
+const ECHO_HOLD_MS = 3000;
+
+type Stamp = { wall?: unknown; counter?: unknown; node?: unknown };
+const stampKey = (ts: unknown): string | null => {
+  const t = ts as Stamp | null;
+  return t && typeof t === 'object' ? `${String(t.wall)}.${String(t.counter)}.${String(t.node)}` : null;
+};
+const opsOf = (body: unknown): { ts?: unknown }[] => {
+  const ops = (body as { ops?: unknown } | null)?.ops;
+  return Array.isArray(ops) ? (ops as { ts?: unknown }[]) : [];
+};
 
 export class MockSession {
   readonly conn: FramedConnection;
@@ -57,6 +69,15 @@ export class MockSession {
   private stateAnswers = 0;
   private pushesSent = 0;
   private readonly unmatched: UnmatchedMessage[] = [];
+  /**
+   * The stamps of the captured client's own state changes, and the live
+   * client's stamps for the same changes once it made them: the server
+   * echoes a client's accepted ops in its batches, and the client settles a
+   * change only when its echo carries its own stamp.
+   */
+  private clientStamps = new Set<string>();
+  private readonly stampMap = new Map<string, unknown>();
+  private heldSince: number | null = null;
   private moreUnmatched = 0;
   readonly done: Promise<void>;
 
@@ -138,6 +159,14 @@ export class MockSession {
     const step = this.matcher!.take(type, body);
     if (!step) return null;
     this.matched++;
+    if (type === 'GAME_STATE_UPDATE') {
+      const mine = opsOf(body);
+      opsOf(step.body).forEach((op, i) => {
+        const k = stampKey(op.ts);
+        if (k !== null && mine[i]?.ts !== undefined) this.stampMap.set(k, mine[i]!.ts);
+      });
+      if (this.heldSince !== null) queueMicrotask(() => this.schedule());
+    }
     for (const u of this.ctx.rules.identity.use) {
       if (u.type !== type || u.how === 'current' || u.how === 'shift') continue;
       const segs = patternSegments(u.pointer);
@@ -163,9 +192,30 @@ export class MockSession {
   private answer(f: DecodedFrame, type: string, body: unknown): void {
     const code = MessageType[type as MessageName];
     if (code === undefined) return;
-    const out = mapStrings(body ?? {}, this.identities.translate) as object;
+    const out = this.outgoing(type, body);
     if (type === 'GAME_STATE_SYNC' || type === 'GAME_STATE_UPDATE') this.sent.feed(type, out, 0, 0);
     this.conn.reply(f, code, out);
+  }
+
+  /** A captured body as this client must see it: its identities and its own op stamps put in. */
+  private outgoing(type: string, body: unknown): object {
+    let out = mapStrings(body ?? {}, this.identities.translate) as Record<string, unknown>;
+    if (type === 'GAME_STATE_UPDATE' && this.stampMap.size && Array.isArray(out.ops)) {
+      out = { ...out, ops: (out.ops as { ts?: unknown }[]).map((op) => {
+        const live = this.stampMap.get(stampKey(op.ts) ?? '');
+        return live === undefined ? op : { ...op, ts: live };
+      }) };
+    }
+    return out;
+  }
+
+  /** A captured push that echoes a change of the captured client which this client has not made yet. */
+  private echoesUnmade(p: SessionScript['inbound'][number]): boolean {
+    if (p.type !== 'GAME_STATE_UPDATE') return false;
+    return opsOf(p.body).some((op) => {
+      const k = stampKey(op.ts);
+      return k !== null && this.clientStamps.has(k) && !this.stampMap.has(k);
+    });
   }
 
   private async login(f: DecodedFrame): Promise<void> {
@@ -180,7 +230,9 @@ export class MockSession {
       return;
     }
     this.script = picked;
-    this.matcher = new RequestMatcher(picked.steps, matchingRules(this.ctx.rules, this.identities.translate));
+    // Heartbeats are answered by the connection itself (they echo), so they are neither matched nor expected.
+    this.matcher = new RequestMatcher(picked.steps.filter((x) => x.type !== 'HEARTBEAT'), matchingRules(this.ctx.rules, this.identities.translate));
+    this.clientStamps = new Set(picked.steps.filter((s) => s.type === 'GAME_STATE_UPDATE').flatMap((s) => opsOf(s.body).map((op) => stampKey(op.ts) ?? '')));
     const captured = (picked.login.response.body ?? {}) as Record<string, unknown>;
     this.identities.learn('sessionId', picked.capturedSessionId, this.handshake!.sessionId, 'our HANDSHAKE /sessionId');
     const t = await this.issue();
@@ -198,8 +250,14 @@ export class MockSession {
     return this.ctx.tokens.issue(String(captured.accountId ?? this.script?.account ?? 'replay'), this.handshake!.sessionId, scope);
   }
 
-  /** Sends every push that is due, then sleeps until the next one. */
+  /**
+   * Sends every push that is due, then sleeps until the next one. A push
+   * that echoes a client change waits (up to ECHO_HOLD_MS) for this client
+   * to make it, so the echo carries its stamp; the pushes after it wait too.
+   */
   private schedule(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
     const base = this.script!.login.response.time;
     const now = performance.now();
     while (this.pushIndex < this.pushes.length) {
@@ -209,10 +267,18 @@ export class MockSession {
         this.timer = setTimeout(() => this.schedule(), due - now);
         return;
       }
+      if (this.echoesUnmade(p)) {
+        this.heldSince ??= now;
+        if (now - this.heldSince < ECHO_HOLD_MS) {
+          this.timer = setTimeout(() => this.schedule(), 50);
+          return;
+        }
+      }
+      this.heldSince = null;
       this.pushIndex++;
       const code = MessageType[p.type as MessageName];
       if (code === undefined || !this.conn.isOpen) continue;
-      const body = mapStrings(p.body ?? {}, this.identities.translate) as object;
+      const body = this.outgoing(p.type, p.body);
       this.sent.feed(p.type, body, 0, 0);
       try {
         this.conn.send(code, body, { priority: p.type === 'GAME_STATE_SYNC' ? 0 : 2 });
@@ -221,7 +287,6 @@ export class MockSession {
         return;
       }
     }
-    this.timer = null;
   }
 
   report(): MockClientReport {
@@ -239,6 +304,7 @@ export class MockSession {
       pushesSent: this.pushesSent,
       pushesCaptured: this.pushes.length,
       notSent: this.matcher?.remaining ?? 0,
+      notSentExamples: (this.matcher?.unused() ?? []).slice(0, 10).map((x) => ({ recordId: x.recordId, type: x.type, body: preview(x.body, 200) })),
       closeReason: this.closeReason,
       loggedOut: this.loggedOut,
     };

@@ -12,6 +12,7 @@ export function formatMockClient(c: MockClientReport): string {
     lines.push(`  unmatched ${u.type}${u.answered ? ' (answered ERROR NOT_FOUND)' : ' (not answered)'}: ${JSON.stringify(u.body)?.slice(0, 120) ?? ''}`);
     if (u.nearest) for (const d of u.nearest.differences.slice(0, 3)) lines.push(`    vs capture record ${u.nearest.recordId}: ${differenceLine(d)}`);
   }
+  if (c.notSentExamples.length) lines.push(`  never sent: ${c.notSentExamples.map((x) => `${x.type} (record ${x.recordId})`).join(', ')}${c.notSent > c.notSentExamples.length ? ', …' : ''}`);
   const more = c.moreUnmatched + Math.max(0, c.unmatched.length - 20);
   if (more) lines.push(`  … ${more} more unmatched`);
   return `${lines.map(oneLine).join('\n')}\n`;

@@ -27,8 +27,9 @@ export interface MockClientReport {
   readonly stateAnswers: number;
   readonly pushesSent: number;
   readonly pushesCaptured: number;
-  /** Captured client messages this client never sent. */
+  /** Captured client messages this client never sent, and the first few of them. */
   readonly notSent: number;
+  readonly notSentExamples: readonly { readonly recordId: number; readonly type: string; readonly body: unknown }[];
   readonly closeReason: string | null;
   readonly loggedOut: boolean;
 }
