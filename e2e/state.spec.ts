@@ -4,11 +4,13 @@ import { openView, screenshot, TRAFFIC_TIMEOUT } from './helpers';
 test('State: a diff between two chosen versions, not neighbours', async ({ page }) => {
   await openView(page, 'state');
   const versions = page.getByTestId('state-versions-row');
-  // Newest first; wait for at least three so the two picked are not neighbours.
+  // Wait for at least three versions so the two picked are not neighbours.
   await expect(versions.nth(2)).toBeVisible({ timeout: TRAFFIC_TIMEOUT });
-  const newest = Number(await versions.nth(0).getAttribute('data-key'));
-  const older = Number(await versions.nth(2).getAttribute('data-key'));
-  // The timeline grows while we look: address versions by number, not by position.
+  // Home selects the oldest and stops following, so the rows stay put while new versions arrive.
+  await page.getByTestId('state-versions').focus();
+  await page.keyboard.press('Home');
+  const older = Number(await versions.nth(0).getAttribute('data-key'));
+  const newest = Number(await versions.nth(2).getAttribute('data-key'));
   const row = (v: number) => page.locator(`[data-testid=state-versions-row][data-key="${v}"]`);
   await row(older).getByTestId('state-pick-from').click();
   await row(newest).getByTestId('state-pick-to').click();

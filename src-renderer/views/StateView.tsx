@@ -3,7 +3,7 @@
  * the tree at any version, and the diff between any two picked versions —
  * computed in main, drawn lazily here, so large states do not freeze the UI.
  */
-import { useCallback, useEffect, useMemo } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { StateVersionRow } from '../../src-shared/ipc/contract';
 import { VirtualTable, type Column } from '../components/VirtualTable';
@@ -32,8 +32,10 @@ export function StateView() {
     if (want !== session) void client.state.chooseSession(want);
   }, [client, scope, session, sessionIds]);
 
-  // Newest first: the version just produced is what one usually wants to look at.
-  const rows = useMemo(() => [...versions].reverse(), [versions]);
+  // Oldest first, following the newest as it arrives (as Traffic does): a list that grew at the top
+  // would move every row under the pointer. Scrolling up or picking a version stops following.
+  const rows = versions;
+  const [follow, setFollow] = useState(true);
   const viewed = tree.status === 'ok' ? tree.value.version : null;
   const selectedIndex = useMemo(() => rows.findIndex((r) => r.version === viewed), [rows, viewed]);
 
@@ -98,6 +100,8 @@ export function StateView() {
               selectedIndex={selectedIndex}
               onSelect={onSelect}
               onActivate={onActivate}
+              follow={follow}
+              onFollowChange={setFollow}
               empty={<EmptyState title="No versions yet">This session has not received a state snapshot. UP/2.0 sessions get one right after login.</EmptyState>}
             />
           </div>
