@@ -1,287 +1,206 @@
 /**
  * Turns the blocks of a part file into what readers want: records, session
- * metadata, index entries. Interface descriptions and section headers are
- * followed as they come, so each packet is read with its interface's link
- * type and timestamp resolution.
+ * metadata, index entries. Packets are read in place (epb-reader.ts) and
+ * records made from otbridge's binary summary (summary-record.ts); packets
+ * without one — another tool's captures — are read from their PDU here.
  */
 import { type Dir } from '../../src-shared/records';
-import { BlockType, EpbDirection, EpbOpt, LINKTYPE_WIRESHARK_UPPER_PDU, Opt, READ_PENS } from './pcapng/constants';
-import { parseCustomBlock, parseIdb, parseShb, u32, u64, type IdbInfo } from './pcapng/parse';
+import { BlockType, EpbDirection, EpbOpt, LINKTYPE_WIRESHARK_UPPER_PDU, Opt, OTBRIDGE_PEN, READ_PENS } from './pcapng/constants';
+import { parseCustomBlock } from './pcapng/parse';
 import { type RawBlock } from './pcapng/scan';
-import { decodeExportedPdu, P2P_DIR_RECV, type DecodedExportedPdu, type ExportedPduHeader } from './exported-pdu';
+import { decodeExportedPdu } from './exported-pdu';
 import { type Endpoint } from './ip';
-import { decodeSummary, MetaKind } from './packet-meta';
-
-const utf8 = new TextDecoder('utf-8');
+import { MetaKind } from './packet-meta';
 import { CapturedRecord } from './captured-record';
 import { pduCodecFor } from './pdu/index';
 import { type PduKind } from './pdu/types';
 import { decodeSessionBlockData, type SessionMeta } from './session-meta';
 import { EntryBits, type IndexEntry, type IndexTable } from './index-table';
+import { dirOf, packetDir, PacketFields, readPacket, readPacketNoTags } from './epb-reader';
+import { PDU_KINDS, readSummary, recordFromSummary, SummaryFields } from './summary-record';
+import { type SummaryBatch } from './summary-batch';
+import { tsToMs, type PartContext } from './part-context';
 
-/** What a part file says about itself in its section header (otbridge's capture-info option). */
-export interface CaptureInfo {
-  /** Random id shared by every part of one capture (32 hex digits). */
-  readonly capture: string;
-  readonly part: number;
-  readonly created?: number;
-  readonly app?: string;
-}
+const utf8 = new TextDecoder('utf-8');
+const isOurPen = (pen: number): boolean => pen === OTBRIDGE_PEN || READ_PENS.has(pen);
 
-/** Per-file decoding state: the current section's interfaces. */
-export class PartContext {
-  interfaces: (IdbInfo | undefined)[] = [];
-  info: CaptureInfo | undefined;
-  userAppl: string | undefined;
-  constructor(readonly part: number) {}
-
-  /** Follows SHB and IDB blocks; returns a problem text for a malformed one. */
-  observe(block: RawBlock): string | null {
-    if (block.type === BlockType.SHB) {
-      const shb = parseShb(block.body, block.littleEndian);
-      if (typeof shb === 'string') return shb;
-      this.interfaces = [];
-      this.userAppl = shb.userAppl;
-      for (const c of shb.custom) {
-        const info = parseCaptureInfo(c);
-        if (info) this.info = info;
-      }
-      return null;
-    }
-    if (block.type === BlockType.IDB) {
-      const idb = parseIdb(block.body, block.littleEndian);
-      this.interfaces.push(typeof idb === 'string' ? undefined : idb);
-      return typeof idb === 'string' ? idb : null;
-    }
-    return null;
-  }
-
-  /**
-   * The id of a packet that has none (another tool's capture): its position,
-   * part × 2^40 + offset — unique, in file order, and the same whichever
-   * way the packet is reached (scan, index, random access).
-   */
-  anonymousId(offset: number): number {
-    return this.part * 2 ** 40 + offset;
-  }
-}
-
-function parseCaptureInfo(text: string): CaptureInfo | undefined {
-  try {
-    const v = JSON.parse(text) as Record<string, unknown>;
-    if (v && v.kind === 'capture' && typeof v.capture === 'string' && /^[0-9a-f]{32}$/.test(v.capture) && typeof v.part === 'number') {
-      return {
-        capture: v.capture,
-        part: v.part,
-        ...(typeof v.created === 'number' ? { created: v.created } : {}),
-        ...(typeof v.app === 'string' ? { app: v.app } : {}),
-      };
-    }
-  } catch {
-    // not ours
-  }
-  return undefined;
-}
-
-/** Timestamp units → ms since the epoch, with one rounding (µs: ts / 1000, as the writer computed ts = ms × 1000). */
-export function tsToMs(ts: number, unitsPerSecond: number): number {
-  return unitsPerSecond % 1000 === 0 ? ts / (unitsPerSecond / 1000) : (ts * 1000) / unitsPerSecond;
-}
-
-const dirOf = (epbDir: number | undefined, p2p: number | undefined): Dir =>
-  epbDir === EpbDirection.OUTBOUND ? 's2c' : epbDir === EpbDirection.INBOUND ? 'c2s' : p2p === P2P_DIR_RECV ? 'c2s' : p2p === undefined ? 'c2s' : 's2c';
-
-/** Checks the packet's interface; returns the interface or a problem. */
-function interfaceOf(ctx: PartContext, id: number): IdbInfo | string {
-  const idb = ctx.interfaces[id];
-  if (!idb) return `packet refers to interface ${id}, which is not described (or was malformed)`;
-  if (idb.linkType !== LINKTYPE_WIRESHARK_UPPER_PDU) {
-    return `packet on interface ${id} has link type ${idb.linkType}, not ${LINKTYPE_WIRESHARK_UPPER_PDU} (Wireshark upper PDU): not an otbridge capture`;
-  }
-  return idb;
-}
-
-/** A record from an EPB, or a problem text. Its bytes are copied out of the read window. */
-export function decodeRecordBlock(block: RawBlock, ctx: PartContext): CapturedRecord | string {
-  const v = decodePacket(block, ctx);
-  if (typeof v === 'string') return v;
-  return recordFromPacket(v, ctx, v.pdu.slice(), v.bodyJson?.slice());
-}
+/** Reused by every decode: one packet at a time, read in place. */
+const scratch = new PacketFields();
 
 /**
- * Records from several EPBs (the result lines up with `blocks`; null where
- * one could not be decoded — `onProblem` says why), their bytes copied into
- * one shared buffer: one allocation per batch instead of one per record.
- * `bytes: false` leaves plain/wire (and so body) out.
+ * The record of the packet just read into `f` (from w): from its summary,
+ * or else the general way. `pdu`/`bodyJson` are the copies the record may
+ * keep; `keepBytes` false makes a summary-only record.
  */
-export function decodeRecordBlocks(
-  blocks: readonly RawBlock[],
-  ctx: PartContext,
-  bytes: boolean,
-  onProblem: (block: RawBlock, problem: string) => void,
-): (CapturedRecord | null)[] {
-  const views: (PacketView | null)[] = [];
-  let total = 0;
-  for (const b of blocks) {
-    const v = decodePacket(b, ctx);
-    if (typeof v === 'string') {
-      onProblem(b, v);
-      views.push(null);
-    } else {
-      views.push(v);
-      total += v.pdu.length + (v.bodyJson?.length ?? 0);
-    }
-  }
-  const arena = bytes ? new Uint8Array(total) : null;
-  let at = 0;
-  const copy = (src: Uint8Array): Uint8Array => {
-    arena!.set(src, at);
-    const out = arena!.subarray(at, at + src.length);
-    at += src.length;
-    return out;
-  };
-  return views.map((v) => (v ? recordFromPacket(v, ctx, arena ? copy(v.pdu) : undefined, v.bodyJson && arena ? copy(v.bodyJson) : undefined) : null));
-}
-
-/** What one EPB holds, still as views into the read window. */
-interface PacketView {
-  readonly block: RawBlock;
-  readonly time: number;
-  readonly header: ExportedPduHeader;
-  readonly pdu: Uint8Array;
-  readonly opts: PacketOptions;
-  readonly bodyJson: Uint8Array | undefined;
-}
-
-interface PacketOptions {
-  packetId: number | undefined;
-  epbDir: number | undefined;
-  summary: Uint8Array | undefined;
-  bodyJson: Uint8Array | undefined;
-  /** Where the comment is in the body (-1: none); decoded only for packets without a summary. */
-  commentAt: number;
-  commentLength: number;
-}
-
-/** Reads an EPB's header, interface, Exported PDU tags and options (no copies). */
-function decodePacket(block: RawBlock, ctx: PartContext): PacketView | string {
-  const b = block.body;
-  const le = block.littleEndian;
-  if (b.length < 20) return `enhanced packet body is ${b.length} bytes, under the 20 required`;
-  const capturedLength = u32(b, 12, le);
-  const optionsAt = 20 + ((capturedLength + 3) & ~3);
-  if (optionsAt > b.length) return `enhanced packet declares ${capturedLength} captured bytes, past the end of its block`;
-  const idb = interfaceOf(ctx, u32(b, 0, le));
-  if (typeof idb === 'string') return idb;
-  const data = b.subarray(20, 20 + capturedLength);
-  const exp = cachedExportedPdu(data);
-  if (typeof exp === 'string') return exp;
-  const opts = readPacketOptions(b, optionsAt, le);
-  if (typeof opts === 'string') return opts;
-  const timestamp = u32(b, 4, le) * 0x1_0000_0000 + u32(b, 8, le);
-  return { block, time: tsToMs(timestamp, idb.unitsPerSecond), header: exp.header, pdu: data.subarray(exp.pduAt), opts, bodyJson: opts.bodyJson };
-}
-
-function recordFromPacket(v: PacketView, ctx: PartContext, pdu: Uint8Array | undefined, bodyJson: Uint8Array | undefined): CapturedRecord {
-  const { opts, header } = v;
-  const dir = dirOf(opts.epbDir, header.p2pDir);
-  if (opts.summary) {
-    const s = decodeSummary(opts.summary);
-    if (typeof s !== 'string') {
-      const split = pdu ? pduCodecFor(s.dialect).split(pdu, s.pduKind) : NO_BYTES;
-      return new CapturedRecord({
-        id: opts.packetId ?? ctx.anonymousId(v.block.offset),
-        session: s.session,
-        dir,
-        time: v.time,
-        dialect: s.dialect,
-        type: s.type,
-        code: s.code,
-        seq: s.seq,
-        ref: s.ref,
-        flags: s.flags,
-        wireSize: s.wireSize,
-        bodySize: s.bodySize,
-        latencyMs: s.latencyMs,
-        pairId: s.pairId,
-        error: s.error,
-        faults: s.faults,
-        plain: split.plain,
-        wire: split.wire,
-        bodyJson,
-        pdu: s.pduKind,
-        part: ctx.part,
-        offset: v.block.offset,
-        src: header.src,
-        dst: header.dst,
-      });
-    }
-  }
-  const comment = opts.commentAt >= 0 ? utf8.decode(v.block.body.subarray(opts.commentAt, opts.commentAt + opts.commentLength)) : undefined;
-  return foreignRecord(pdu ?? v.pdu.slice(), pdu !== undefined, header.dissector, dir, v.time, opts.packetId, comment, ctx, {
+function recordOf(w: Uint8Array, f: PacketFields, ctx: PartContext, offset: number, keepBytes: boolean, pdu: Uint8Array | undefined, bodyJson: Uint8Array | undefined): CapturedRecord {
+  const dir = packetDir(f);
+  const r = recordFromSummary(w, f, ctx, offset, dir, pdu, bodyJson);
+  if (r) return r;
+  const comment = f.commentAt >= 0 ? utf8.decode(w.subarray(f.commentAt, f.commentAt + f.commentLength)) : undefined;
+  const header = f.tags.header;
+  return foreignRecord(pdu ?? w.slice(f.pduAt, f.dataEnd), keepBytes, header.dissector, dir, tsToMs(f.timestamp, f.iface.unitsPerSecond), f.packetId >= 0 ? f.packetId : undefined, comment, ctx, {
     part: ctx.part,
-    offset: v.block.offset,
+    offset,
     src: header.src,
     dst: header.dst,
   });
 }
 
-const NO_BYTES: { plain?: Uint8Array; wire?: Uint8Array } = Object.freeze({});
-
-// The tags of one session and direction are the same for every packet: decode each distinct set once.
-const tagCache = new Map<string, DecodedExportedPdu>();
-function cachedExportedPdu(data: Uint8Array): DecodedExportedPdu | string {
-  // Find the end of the tags without decoding them.
-  let at = 0;
-  for (;;) {
-    if (at + 4 > data.length) return decodeExportedPdu(data); // malformed: let the decoder say why
-    const tag = (data[at]! << 8) | data[at + 1]!;
-    const len = (data[at + 2]! << 8) | data[at + 3]!;
-    at += 4 + len;
-    if (at > data.length) return decodeExportedPdu(data);
-    if (tag === 0) break;
-  }
-  const key = latin1.decode(data.subarray(0, at));
-  let d = tagCache.get(key);
-  if (!d) {
-    const r = decodeExportedPdu(data);
-    if (typeof r === 'string') return r;
-    d = r;
-    if (tagCache.size > 4096) tagCache.clear();
-    tagCache.set(key, d);
-  }
-  return d;
+/** A record from an EPB, or a problem text. Its bytes are copied out of the read window. */
+export function decodeRecordBlock(block: RawBlock, ctx: PartContext): CapturedRecord | string {
+  const w = block.body;
+  const problem = readPacket(w, 0, w.length, block.littleEndian, ctx, scratch);
+  if (problem) return problem;
+  const pdu = w.slice(scratch.pduAt, scratch.dataEnd);
+  const bodyJson = scratch.bodyJsonAt >= 0 ? w.slice(scratch.bodyJsonAt, scratch.bodyJsonAt + scratch.bodyJsonLength) : undefined;
+  return recordOf(w, scratch, ctx, block.offset, true, pdu, bodyJson);
 }
-const latin1 = new TextDecoder('latin1');
 
-/** The options otbridge reads, in one pass without closures (this runs for every packet). */
-function readPacketOptions(b: Uint8Array, start: number, le: boolean): PacketOptions | string {
-  const o: PacketOptions = { packetId: undefined, epbDir: undefined, summary: undefined, bodyJson: undefined, commentAt: -1, commentLength: 0 };
-  let at = start;
-  while (at + 4 <= b.length) {
-    const code = le ? b[at]! | (b[at + 1]! << 8) : (b[at]! << 8) | b[at + 1]!;
-    const length = le ? b[at + 2]! | (b[at + 3]! << 8) : (b[at + 2]! << 8) | b[at + 3]!;
-    if (code === Opt.END) break;
-    const v = at + 4;
-    if (v + length > b.length) return `option ${code} at +${at} declares ${length} bytes, past the end of its block`;
-    if (code === EpbOpt.PACKETID) {
-      if (length === 8) o.packetId = u64(b, v, le);
-    } else if (code === EpbOpt.FLAGS) {
-      if (length === 4) o.epbDir = u32(b, v, le) & 3;
-    } else if (code === Opt.CUSTOM_BIN || code === Opt.CUSTOM_BIN_NO_COPY) {
-      if (length >= 5 && READ_PENS.has(u32(b, v, le))) {
-        const kind = b[v + 4];
-        if (kind === MetaKind.SUMMARY) o.summary = b.subarray(v + 4, v + length);
-        else if (kind === MetaKind.BODY_JSON) o.bodyJson = b.subarray(v + 5, v + length);
-      }
-    } else if (code === Opt.COMMENT) {
-      o.commentAt = v;
-      o.commentLength = length;
+/** One buffer the bytes of a batch of records are copied into: the records' plain/wire are views of it. */
+class Arena {
+  private readonly buf: Uint8Array;
+  private at = 0;
+  constructor(size: number) {
+    this.buf = new Uint8Array(size);
+  }
+  copy(src: Uint8Array, from: number, to: number): Uint8Array {
+    const start = this.at;
+    this.buf.set(src.subarray(from, to), start);
+    this.at += to - from;
+    return this.buf.subarray(start, this.at);
+  }
+}
+
+/** Where the blocks to decode lie in a window: block k is w[starts[k], starts[k] + lengths[k]); a negative length skips it. */
+export interface BlockSpans {
+  readonly starts: Int32Array;
+  readonly lengths: Int32Array;
+}
+
+/**
+ * Records from the EPBs at spans [from, to) of one window, appended to
+ * `out` — the reader's hot path: packets read in place, records from their
+ * binary summaries, bytes (when wanted) copied into one buffer per window.
+ */
+export function decodeRecordsAt(
+  w: Uint8Array,
+  base: number,
+  spans: BlockSpans,
+  from: number,
+  to: number,
+  le: boolean,
+  ctx: PartContext,
+  bytes: boolean,
+  onProblem: (offset: number, problem: string) => void,
+  out: CapturedRecord[],
+): void {
+  const { starts, lengths } = spans;
+  let arena: Arena | null = null;
+  if (bytes) {
+    // Sized exactly (a first pass reads the packets for their lengths): the records keep this buffer alive.
+    let total = 0;
+    for (let k = from; k < to; k++) {
+      const len = lengths[k]!;
+      if (len <= 0 || readPacket(w, starts[k]! + 8, starts[k]! + len - 4, le, ctx, scratch)) continue;
+      total += scratch.dataEnd - scratch.pduAt + (scratch.bodyJsonAt >= 0 ? scratch.bodyJsonLength : 0);
     }
-    at = v + ((length + 3) & ~3);
+    arena = new Arena(total);
   }
-  return o;
+  for (let k = from; k < to; k++) {
+    const len = lengths[k]!;
+    if (len <= 0) continue;
+    const at = starts[k]!;
+    const problem = readPacket(w, at + 8, at + len - 4, le, ctx, scratch);
+    if (problem) {
+      onProblem(base + at, problem);
+      continue;
+    }
+    const pdu = arena?.copy(w, scratch.pduAt, scratch.dataEnd);
+    const bodyJson = arena && scratch.bodyJsonAt >= 0 ? arena.copy(w, scratch.bodyJsonAt, scratch.bodyJsonAt + scratch.bodyJsonLength) : undefined;
+    out.push(recordOf(w, scratch, ctx, base + at, bytes, pdu, bodyJson));
+  }
 }
+
+/**
+ * The summaries of the EPBs at spans [from, to) of one window, appended to
+ * the columns of `out` (whose capacity must hold them): no object per
+ * record for packets otbridge wrote; another tool's packets are read the
+ * general way and their record copied in.
+ */
+export function decodeSummariesAt(
+  w: Uint8Array,
+  base: number,
+  spans: BlockSpans,
+  from: number,
+  to: number,
+  le: boolean,
+  ctx: PartContext,
+  onProblem: (offset: number, problem: string) => void,
+  out: SummaryBatch,
+): void {
+  const { starts, lengths } = spans;
+  const s = summaryScratch;
+  for (let k = from; k < to; k++) {
+    const len = lengths[k]!;
+    if (len <= 0) continue;
+    const at = starts[k]!;
+    const f = scratch;
+    const problem = readPacket(w, at + 8, at + len - 4, le, ctx, f);
+    if (problem) {
+      onProblem(base + at, problem);
+      continue;
+    }
+    const i = out.length++;
+    if (readSummary(w, f, s)) {
+      out.id[i] = f.packetId >= 0 ? f.packetId : ctx.anonymousId(base + at);
+      out.time[i] = tsToMs(f.timestamp, f.iface.unitsPerSecond);
+      out.session[i] = s.session;
+      out.code[i] = s.code;
+      out.seq[i] = s.seq ?? NaN;
+      out.ref[i] = s.ref ?? NaN;
+      out.latencyMs[i] = s.latencyMs ?? NaN;
+      out.pairId[i] = s.pairId ?? NaN;
+      out.wireSize[i] = s.wireSize;
+      out.bodySize[i] = s.bodySize;
+      out.s2c[i] = packetDir(f) === 's2c' ? 1 : 0;
+      out.pduKind[i] = s.pduKind;
+      out.dialect[i] = s.dialect;
+      out.type[i] = s.type;
+      out.flags[i] = s.flags;
+      out.error[i] = s.error;
+      out.faults[i] = s.faults;
+      out.src[i] = f.tags.header.src;
+      out.dst[i] = f.tags.header.dst;
+    } else {
+      const r = recordOf(w, f, ctx, base + at, false, undefined, undefined);
+      out.id[i] = r.id;
+      out.time[i] = r.time;
+      out.session[i] = r.session;
+      out.code[i] = r.code;
+      out.seq[i] = r.seq ?? NaN;
+      out.ref[i] = r.ref ?? NaN;
+      out.latencyMs[i] = r.latencyMs ?? NaN;
+      out.pairId[i] = r.pairId ?? NaN;
+      out.wireSize[i] = r.wireSize;
+      out.bodySize[i] = r.bodySize;
+      out.s2c[i] = r.dir === 's2c' ? 1 : 0;
+      out.pduKind[i] = PDU_KINDS.indexOf(r.pdu);
+      out.dialect[i] = r.dialect;
+      out.type[i] = r.type;
+      out.flags[i] = r.flags;
+      out.error[i] = r.error;
+      out.faults[i] = r.faults;
+      out.src[i] = r.src;
+      out.dst[i] = r.dst;
+    }
+    out.part[i] = ctx.part;
+    out.offset[i] = base + at;
+  }
+}
+
+const summaryScratch = new SummaryFields();
+
+const NO_BYTES: { plain?: Uint8Array; wire?: Uint8Array } = Object.freeze({});
 
 /**
  * A packet without otbridge's summary (another tool's Exported PDU capture,
@@ -367,38 +286,33 @@ export function indexEntryOf(block: RawBlock, ctx: PartContext): IndexEntry | nu
   if (!isPacketBlock(block.type)) return null;
   const b = block.body;
   const le = block.littleEndian;
-  if (b.length < 20) return `enhanced packet body is ${b.length} bytes, under the 20 required`;
-  const capturedLength = u32(b, 12, le);
-  const optionsAt = 20 + ((capturedLength + 3) & ~3);
-  if (optionsAt > b.length) return `enhanced packet declares ${capturedLength} captured bytes, past the end of its block`;
-  const idb = interfaceOf(ctx, u32(b, 0, le));
-  if (typeof idb === 'string') return idb;
-  const opts = readPacketOptions(b, optionsAt, le);
-  if (typeof opts === 'string') return opts;
-  const s = opts.summary;
-  if (!s || s.length < 44 || opts.packetId === undefined) {
+  const f = scratch;
+  const problem = readPacketNoTags(b, 0, b.length, le, ctx, f);
+  if (problem) return problem;
+  if (f.summaryAt < 0 || f.summaryLength < 44 || f.packetId < 0) {
     // Not written by otbridge: decode it fully (rare, and only for foreign captures).
     const r = decodeRecordBlock(block, ctx);
     if (typeof r === 'string') return r;
     return { id: r.id, time: r.time, part: ctx.part, offset: block.offset, session: r.session, code: r.code, bits: r.dir === 's2c' ? EntryBits.S2C : 0 };
   }
+  const s = f.summaryAt;
   return {
-    id: opts.packetId,
-    time: tsToMs(u32(b, 4, le) * 0x1_0000_0000 + u32(b, 8, le), idb.unitsPerSecond),
+    id: f.packetId,
+    time: tsToMs(f.timestamp, f.iface.unitsPerSecond),
     part: ctx.part,
     offset: block.offset,
-    session: (s[4]! | (s[5]! << 8) | (s[6]! << 16) | (s[7]! << 24)) >>> 0,
-    code: s[2]! | (s[3]! << 8),
-    bits: epbP2p(opts.epbDir, b.subarray(20, 20 + capturedLength)) === 's2c' ? EntryBits.S2C : 0,
+    session: (b[s + 4]! | (b[s + 5]! << 8) | (b[s + 6]! << 16) | (b[s + 7]! << 24)) >>> 0,
+    code: b[s + 2]! | (b[s + 3]! << 8),
+    bits: epbP2p(f.epbDir, b.subarray(f.dataAt, f.dataEnd)) === 's2c' ? EntryBits.S2C : 0,
   };
 }
 
 /** Direction from epb_flags; only when absent are the Exported PDU tags read for it. */
-function epbP2p(epbDir: number | undefined, data: Uint8Array): Dir {
+function epbP2p(epbDir: number, data: Uint8Array): Dir {
   if (epbDir === EpbDirection.INBOUND) return 'c2s';
   if (epbDir === EpbDirection.OUTBOUND) return 's2c';
   const exp = decodeExportedPdu(data);
-  return dirOf(undefined, typeof exp === 'string' ? undefined : exp.header.p2pDir);
+  return dirOf(0, typeof exp === 'string' ? undefined : exp.header.p2pDir);
 }
 
 /**
@@ -427,7 +341,7 @@ export function indexEpbInPlace(w: Uint8Array, at: number, length: number, le: b
     if (v + len > end) return false;
     if (code === EpbOpt.PACKETID && len === 8) id = rd32(w, v + 4) * 0x1_0000_0000 + rd32(w, v);
     else if (code === EpbOpt.FLAGS && len === 4) dir = w[v]! & 3;
-    else if (code === Opt.CUSTOM_BIN && len >= 48 && w[v + 4] === MetaKind.SUMMARY && READ_PENS.has(rd32(w, v))) sessionAt = v + 4;
+    else if (code === Opt.CUSTOM_BIN && len >= 48 && w[v + 4] === MetaKind.SUMMARY && isOurPen(rd32(w, v))) sessionAt = v + 4;
     o = v + ((len + 3) & ~3);
   }
   if (id < 0 || sessionAt < 0 || dir === 0) return false;

@@ -1,8 +1,9 @@
 /**
  * The random-access index of a capture: one fixed 32-byte entry per record
- * or session block, in file order, kept as raw bytes both on disk
- * (`name.pcapng.idx`) and in memory — loading it is one read, appending is
- * one write, and nothing is parsed per entry until asked.
+ * or session block, in file order, kept in one ArrayBuffer both on disk
+ * (`name.pcapng.idx`) and in memory — loading it is one read into the
+ * buffer the table then uses, appending is one write, and nothing is parsed
+ * per entry until asked.
  *
  * File: 32-byte header — "OTBIDX01", u32 version 1, u32 entry size 32,
  * 16-byte capture id (from the capture's section header) — then entries.
@@ -15,6 +16,13 @@
  *  28 u16 type code
  *  30 u8 bits: 1 = s2c, 2 = session-metadata block
  *  31 u8 zero
+ *
+ * Every field sits at a multiple of its own size, so the table reads it
+ * through typed-array views (Float64Array, Uint32Array, …) instead of a
+ * DataView: a plain indexed load, about twice as fast in the indexer's and
+ * the reader's loops. Typed arrays use the host's byte order; on a
+ * big-endian host the entries are swapped once as they are loaded and
+ * saved, so the file stays little-endian.
  */
 export const INDEX_MAGIC = 'OTBIDX01';
 export const INDEX_VERSION = 1;
@@ -22,6 +30,9 @@ export const ENTRY_SIZE = 32;
 export const INDEX_HEADER_SIZE = 32;
 
 export const EntryBits = { S2C: 1, SESSION_BLOCK: 2 } as const;
+
+/** True on little-endian hosts (every platform Node ships for but s390x). */
+export const HOST_LE = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
 
 export interface IndexEntry {
   readonly id: number;
@@ -33,9 +44,14 @@ export interface IndexEntry {
   readonly bits: number;
 }
 
+const TWO_32 = 0x1_0000_0000;
+
 export class IndexTable {
-  private buf: Uint8Array;
-  private dv: DataView;
+  private buf!: ArrayBuffer;
+  private u8!: Uint8Array;
+  private u16!: Uint16Array;
+  private u32!: Uint32Array;
+  private f64!: Float64Array;
   private n = 0;
   /** False once an id is not above the one before it; lookups then build a map. */
   private sorted = true;
@@ -44,18 +60,38 @@ export class IndexTable {
   private records = 0;
 
   constructor(initialCapacity = 1024) {
-    this.buf = new Uint8Array(Math.max(1, initialCapacity) * ENTRY_SIZE);
-    this.dv = new DataView(this.buf.buffer);
+    this.use(new ArrayBuffer(Math.max(1, Math.floor(initialCapacity)) * ENTRY_SIZE));
   }
 
-  /** Wraps entries read from disk (whole entries only; a partial last entry is ignored). */
+  /** Copies entries read from disk (whole entries only; a partial last entry is ignored). */
   static fromBytes(bytes: Uint8Array): IndexTable {
     const count = Math.floor(bytes.length / ENTRY_SIZE);
-    const t = new IndexTable(count + 1024);
-    t.buf.set(bytes.subarray(0, count * ENTRY_SIZE));
-    for (let i = 0; i < count; i++) t.noteAppended(i);
+    const buf = new ArrayBuffer((count + 1024) * ENTRY_SIZE);
+    new Uint8Array(buf).set(bytes.subarray(0, count * ENTRY_SIZE));
+    return IndexTable.adopt(buf, count);
+  }
+
+  /**
+   * Takes over `buf`, whose first `count` entries are in file (little-endian)
+   * order — what the loader reads the index file into, with room to grow —
+   * without copying it.
+   */
+  static adopt(buf: ArrayBuffer, count: number): IndexTable {
+    if (count * ENTRY_SIZE > buf.byteLength) throw new RangeError(`${count} entries do not fit in ${buf.byteLength} bytes`);
+    const t = new IndexTable(1);
+    t.use(buf);
+    if (!HOST_LE) swapEntries(t.u8, 0, count);
     t.n = count;
+    t.recount();
     return t;
+  }
+
+  private use(buf: ArrayBuffer): void {
+    this.buf = buf;
+    this.u8 = new Uint8Array(buf);
+    this.u16 = new Uint16Array(buf, 0, buf.byteLength >> 1);
+    this.u32 = new Uint32Array(buf, 0, buf.byteLength >> 2);
+    this.f64 = new Float64Array(buf, 0, buf.byteLength >> 3);
   }
 
   get length(): number {
@@ -78,71 +114,89 @@ export class IndexTable {
 
   /** push() without an entry object, for the indexer's hot loop. */
   pushFields(id: number, time: number, part: number, offset: number, session: number, code: number, bits: number): void {
-    if ((this.n + 1) * ENTRY_SIZE > this.buf.length) {
-      const bigger = new Uint8Array(this.buf.length * 2);
-      bigger.set(this.buf);
-      this.buf = bigger;
-      this.dv = new DataView(bigger.buffer);
+    const i = this.n;
+    if ((i + 1) * ENTRY_SIZE > this.buf.byteLength) this.grow();
+    const f = i << 2;
+    this.f64[f] = id;
+    this.f64[f + 1] = time;
+    // `>>> 0` is offset mod 2^32 (exact for any integer below 2^53); `%` on a double would call fmod.
+    const low = offset >>> 0;
+    this.u32[(i << 3) + 4] = low;
+    this.u16[(i << 4) + 10] = (offset - low) / TWO_32;
+    this.u16[(i << 4) + 11] = part;
+    this.u32[(i << 3) + 6] = session >>> 0;
+    this.u16[(i << 4) + 14] = code;
+    this.u8[(i << 5) + 30] = bits;
+    this.u8[(i << 5) + 31] = 0;
+    this.n = i + 1;
+    if ((bits & EntryBits.SESSION_BLOCK) === 0) {
+      this.records++;
+      if (id <= this.lastRecordId) this.sorted = false;
+      this.lastRecordId = id;
+      if (this.byId) this.byId.set(id, i);
     }
-    const at = this.n * ENTRY_SIZE;
-    const dv = this.dv;
-    dv.setFloat64(at, id, true);
-    dv.setFloat64(at + 8, time, true);
-    dv.setUint32(at + 16, offset % 0x1_0000_0000, true);
-    dv.setUint16(at + 20, Math.floor(offset / 0x1_0000_0000), true);
-    dv.setUint16(at + 22, part, true);
-    dv.setUint32(at + 24, session >>> 0, true);
-    dv.setUint16(at + 28, code & 0xffff, true);
-    this.buf[at + 30] = bits & 0xff;
-    this.buf[at + 31] = 0;
-    this.noteAppended(this.n);
-    this.n++;
+  }
+
+  private grow(): void {
+    const bigger = new ArrayBuffer(this.buf.byteLength * 2);
+    new Uint8Array(bigger).set(this.u8.subarray(0, this.n * ENTRY_SIZE));
+    this.use(bigger);
   }
 
   /** Drops entries from `count` on (a stale tail). */
   truncate(count: number): void {
     if (count >= this.n) return;
     this.n = Math.max(0, count);
-    this.byId = null;
-    this.sorted = true;
-    this.records = 0;
-    this.lastRecordId = -Infinity;
-    for (let i = 0; i < this.n; i++) this.noteAppended(i);
+    this.recount();
   }
 
-  private noteAppended(i: number): void {
-    if (this.isSessionBlock(i)) return;
-    this.records++;
-    const id = this.id(i);
-    if (id <= this.lastRecordId) this.sorted = false;
-    this.lastRecordId = id;
-    if (this.byId) this.byId.set(id, i);
+  /** Record count, order and the last id, from the entries (one tight pass: a million entries in a few ms). */
+  private recount(): void {
+    const u8 = this.u8;
+    const f64 = this.f64;
+    let records = 0;
+    let sorted = true;
+    let last = -Infinity;
+    for (let i = 0; i < this.n; i++) {
+      if ((u8[(i << 5) + 30]! & EntryBits.SESSION_BLOCK) !== 0) continue;
+      records++;
+      const id = f64[i << 2]!;
+      if (id <= last) sorted = false;
+      last = id;
+    }
+    this.records = records;
+    this.sorted = sorted;
+    this.lastRecordId = last;
+    this.byId = null;
   }
 
   id(i: number): number {
-    return this.dv.getFloat64(i * ENTRY_SIZE, true);
+    return this.f64[i << 2]!;
   }
   time(i: number): number {
-    return this.dv.getFloat64(i * ENTRY_SIZE + 8, true);
+    return this.f64[(i << 2) + 1]!;
   }
   offset(i: number): number {
-    const at = i * ENTRY_SIZE;
-    return this.dv.getUint16(at + 20, true) * 0x1_0000_0000 + this.dv.getUint32(at + 16, true);
+    return this.u16[(i << 4) + 10]! * TWO_32 + this.u32[(i << 3) + 4]!;
   }
   part(i: number): number {
-    return this.dv.getUint16(i * ENTRY_SIZE + 22, true);
+    return this.u16[(i << 4) + 11]!;
   }
   session(i: number): number {
-    return this.dv.getUint32(i * ENTRY_SIZE + 24, true);
+    return this.u32[(i << 3) + 6]!;
   }
   code(i: number): number {
-    return this.dv.getUint16(i * ENTRY_SIZE + 28, true);
+    return this.u16[(i << 4) + 14]!;
   }
   bits(i: number): number {
-    return this.buf[i * ENTRY_SIZE + 30]!;
+    return this.u8[(i << 5) + 30]!;
   }
   isSessionBlock(i: number): boolean {
-    return (this.buf[i * ENTRY_SIZE + 30]! & EntryBits.SESSION_BLOCK) !== 0;
+    return (this.u8[(i << 5) + 30]! & EntryBits.SESSION_BLOCK) !== 0;
+  }
+  /** The unused byte 31 of an entry: zero in every index otbridge writes. */
+  reserved(i: number): number {
+    return this.u8[(i << 5) + 31]!;
   }
   entry(i: number): IndexEntry {
     return { id: this.id(i), time: this.time(i), part: this.part(i), offset: this.offset(i), session: this.session(i), code: this.code(i), bits: this.bits(i) };
@@ -194,17 +248,46 @@ export class IndexTable {
     return lo;
   }
 
-  /** Raw bytes of entries [from, to), for writing to disk. */
+  /** Entries [from, to) as the file holds them (little-endian), for writing to disk: a view, or a swapped copy on a big-endian host. */
   bytes(from = 0, to = this.n): Uint8Array {
-    return this.buf.subarray(from * ENTRY_SIZE, to * ENTRY_SIZE);
+    const view = this.u8.subarray(from * ENTRY_SIZE, to * ENTRY_SIZE);
+    if (HOST_LE) return view;
+    const copy = view.slice();
+    swapEntries(copy, 0, to - from);
+    return copy;
+  }
+}
+
+/**
+ * Reverses the byte order of every field of `count` entries in place: file
+ * order ↔ host order on a big-endian host (its own inverse).
+ */
+export function swapEntries(u8: Uint8Array, from: number, count: number): void {
+  const swap = (at: number, size: number): void => {
+    for (let a = at, b = at + size - 1; a < b; a++, b--) {
+      const x = u8[a]!;
+      u8[a] = u8[b]!;
+      u8[b] = x;
+    }
+  };
+  for (let i = from; i < from + count; i++) {
+    const e = i * ENTRY_SIZE;
+    swap(e, 8);
+    swap(e + 8, 8);
+    swap(e + 16, 4);
+    swap(e + 20, 2);
+    swap(e + 22, 2);
+    swap(e + 24, 4);
+    swap(e + 28, 2);
   }
 }
 
 export function writeEntry(dv: DataView, at: number, e: IndexEntry): void {
+  const low = e.offset >>> 0;
   dv.setFloat64(at, e.id, true);
   dv.setFloat64(at + 8, e.time, true);
-  dv.setUint32(at + 16, e.offset % 0x1_0000_0000, true);
-  dv.setUint16(at + 20, Math.floor(e.offset / 0x1_0000_0000), true);
+  dv.setUint32(at + 16, low, true);
+  dv.setUint16(at + 20, (e.offset - low) / TWO_32, true);
   dv.setUint16(at + 22, e.part, true);
   dv.setUint32(at + 24, e.session >>> 0, true);
   dv.setUint16(at + 28, e.code & 0xffff, true);

@@ -6,6 +6,7 @@
 export { CaptureWriter, DEFAULT_WRITER_OPTIONS, type CaptureWriterOptions, type RecordExtras, type WriterStats } from './writer';
 export { CaptureReader, type CaptureItem, type ItemQuery, type IndexInfo, type Page, type PageQuery, type ReaderOptions, type RecordQuery } from './reader';
 export { CapturedRecord } from './captured-record';
+export { SummaryBatch } from './summary-batch';
 export { followCapture, type FollowOptions } from './follow';
 export { exportNdjson, importNdjson, messageLine, type ExportOptions, type ImportOptions, type NdjsonItem } from './ndjson';
 export { ndjsonToCapture, readCaptureItems, sniffCaptureFile, type AnyItem } from './open-any';

@@ -6,8 +6,9 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { BlockType, LINKTYPE_WIRESHARK_UPPER_PDU } from './pcapng/constants';
 import { NotPcapngError, newScanState, scanWindow, type BlockVisitor, type RawBlock, type ScanIssue, type ScanState } from './pcapng/scan';
-import { readBlocks, readFully, type ReadBlocksResult } from './pcapng/blocks';
-import { PartContext } from './decode-packet';
+import { readBlocks, type ReadBlocksResult } from './pcapng/blocks';
+import { FileWindows, readFully } from './pcapng/file-windows';
+import { PartContext } from './part-context';
 import { CaptureError, type CaptureWarning } from './errors';
 
 const HEADER_WINDOW = 64 * 1024;
@@ -110,6 +111,11 @@ export class PartFile {
 
   blocks(from: number, to: number, state: ScanState, out: ReadBlocksResult, windowBytes?: number, visit?: BlockVisitor): AsyncGenerator<{ blocks: RawBlock[]; issues: ScanIssue[] }> {
     return readBlocks(this.handle, from, Math.min(to, this.size), state, out, windowBytes, visit);
+  }
+
+  /** A sliding window over this file as it is now (reads ahead; see FileWindows). */
+  windows(windowBytes: number): FileWindows {
+    return new FileWindows(this.handle, this.size, windowBytes);
   }
 
   /** Reads `len` bytes at `offset` (fewer at the end of the file). */
