@@ -259,7 +259,7 @@ export interface EventMap {
   'migrate.warning': { runId: string; message: string };
   /** The run ended: the engine's summary and the verification of the target. */
   'migrate.done': M.MigrationDone;
-  /** The audit log grew (this console or any other otbridge process wrote to it). */
+  /** The audit log changed (this console or any other otbridge process wrote to it): `lines` it holds now. */
   'audit.appended': { path: string; lines: number };
 }
 

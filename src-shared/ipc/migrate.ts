@@ -347,8 +347,7 @@ export interface MigrationVerification extends VerificationResult {
 
 /**
  * invalid: failed the profile's rules; duplicate: a second source row with the same key;
- * refused: the target database refused it; unreadable: a source line that is not a row;
- * damaged: a line of the rejects file itself that is not a reject (edited or cut short).
+ * refused: the target database refused it; unreadable: a source line that is not a row.
  */
 export type RejectKind = 'invalid' | 'duplicate' | 'refused' | 'unreadable';
 
@@ -370,6 +369,7 @@ export interface RejectRow {
   /** 1-based line in the rejects file. */
   readonly line: number;
   readonly table: string;
+  /** damaged: a line of the rejects file itself that is not a reject (edited, or cut short by a crash); `reasons` says what is wrong. */
   readonly kind: RejectKind | 'damaged';
   readonly key: Readonly<Record<string, unknown>>;
   /** The whole source row (or the target row, for refused ones). */

@@ -20,6 +20,8 @@ const HEAD_BYTES = 4096;
 const CHUNK = 256 * 1024;
 /** Bytes compared to tell an appended file from a rewritten one. */
 const TAIL_CHECK = 64;
+/** Largest single read that serves several requested lines at once. */
+const COALESCE = 1 << 20;
 
 export interface IndexedLine {
   /** 1-based. */
@@ -167,9 +169,15 @@ export class NdjsonLineIndex {
    */
   select(accept: (cls: string) => boolean, offset: number, limit: number, order: 'asc' | 'desc' = 'asc'): { total: number; lines: number[] } {
     const ok = this.classNames.map(accept);
+    const n = this.lineCount;
+    if (ok.every(Boolean)) {
+      // Every line counts: the page is a range, no scan.
+      const lines: number[] = [];
+      for (let k = offset; k < Math.min(n, offset + limit); k++) lines.push(order === 'asc' ? k : n - 1 - k);
+      return { total: n, lines };
+    }
     const lines: number[] = [];
     let total = 0;
-    const n = this.lineCount;
     for (let k = 0; k < n; k++) {
       const i = order === 'asc' ? k : n - 1 - k;
       if (!ok[this.classOf[i]!]) continue;
@@ -179,26 +187,45 @@ export class NdjsonLineIndex {
     return { total, lines };
   }
 
-  /** The text of indexed lines (0-based indexes), each cut at `maxBytes`. */
+  /**
+   * The text of indexed lines (0-based indexes), each cut at `maxBytes`, in
+   * the order asked. Lines close together in the file are read with one
+   * read: a page of neighbours costs one system call, not a hundred.
+   */
   async read(lines: readonly number[], maxBytes: number): Promise<IndexedLine[]> {
-    if (!lines.length) return [];
+    const wanted = [...new Set(lines.filter((i) => Number.isInteger(i) && i >= 0 && i < this.lineCount))].sort((a, b) => a - b);
+    if (!wanted.length) return [];
+    const span = (i: number): [number, number] => [this.starts[i]!, (i + 1 < this.lineCount ? this.starts[i + 1]! : this.indexed) - 1];
+    const got = new Map<number, IndexedLine>();
     const fh = await open(this.path, 'r');
     try {
-      const out: IndexedLine[] = [];
-      for (const i of lines) {
-        if (i < 0 || i >= this.lineCount) continue;
-        const start = this.starts[i]!;
-        // The newline itself is not part of the text.
-        const end = (i + 1 < this.lineCount ? this.starts[i + 1]! : this.indexed) - 1;
-        const len = Math.min(end - start, maxBytes);
-        const b = Buffer.alloc(Math.max(0, len));
-        const { bytesRead } = await fh.read(b, 0, b.length, start);
-        out.push({ line: i + 1, text: b.toString('utf8', 0, bytesRead), cut: end - start > maxBytes });
+      for (let g = 0; g < wanted.length; ) {
+        // A group: following lines whose bytes (each cut to maxBytes) fit one read of at most COALESCE bytes.
+        let h = g;
+        const from = span(wanted[g]!)[0];
+        while (h + 1 < wanted.length) {
+          const [s, e] = span(wanted[h + 1]!);
+          if (s + Math.min(e - s, maxBytes) - from > COALESCE || e - s > maxBytes) break;
+          h++;
+        }
+        const [, lastEnd] = span(wanted[h]!);
+        const [firstStart, firstEnd] = span(wanted[g]!);
+        const to = h === g ? firstStart + Math.min(firstEnd - firstStart, maxBytes) : lastEnd;
+        const buf = Buffer.alloc(Math.max(0, to - from));
+        const { bytesRead } = await fh.read(buf, 0, buf.length, from);
+        for (let k = g; k <= h; k++) {
+          const i = wanted[k]!;
+          const [s, e] = span(i);
+          const len = Math.min(e - s, maxBytes);
+          const a = Math.min(s - from, bytesRead);
+          got.set(i, { line: i + 1, text: buf.toString('utf8', a, Math.min(a + len, bytesRead)), cut: e - s > maxBytes });
+        }
+        g = h + 1;
       }
-      return out;
     } finally {
       await fh.close();
     }
+    return lines.flatMap((i) => got.get(i) ?? []);
   }
 }
 
