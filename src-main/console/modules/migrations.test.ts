@@ -224,7 +224,7 @@ describe('a run from the wizard', () => {
       const dry = await c.call<M.MigrationStarted>('migrate.start', { ...request, dryRun: true });
       expect(dry.rejects).toMatch(/\.rejects\.dry-run\.ndjson$/);
       const dryDone = await done(c, dry.runId);
-      expect(dryDone).toMatchObject({ state: 'completed', verification: null, summary: { dryRun: true, rejected: badWithoutClash().length } });
+      expect(dryDone).toMatchObject({ state: 'completed', verification: null, summary: { dryRun: true, rejected: badWithoutClash().length, rejectsFile: dry.rejects } });
       expect(count(target, 'players')).toBe(0);
       expect(existsSync(dryDone.summary!.checkpointFile)).toBe(false);
 
@@ -234,6 +234,7 @@ describe('a run from the wizard', () => {
       expect(started.warnings.join('\n')).toMatch(/znote_accounts/);
       const end = await done(c, started.runId);
       expect(end.state).toBe('completed');
+      expect(end.summary!.rejectsFile).toBe(started.rejects);
       expect(end.summary).toMatchObject({ status: 'completed', dryRun: false, rejected: badWithoutClash().length, unknownTables: ['znote_accounts'] });
       expect(end.verification).toMatchObject({ ok: true, scope: 'all' });
       expect(end.verification!.tables.find((t) => t.target === 'players')).toMatchObject({ ok: true, targetRows: ws.fx.tables.players!.length - 2, rejected: 2 });
