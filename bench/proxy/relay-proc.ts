@@ -37,7 +37,8 @@ if (mode === 'pipe') {
     ...(process.env.CAPTURE ? { capture: { path: join(dir, 'bench.pcapng') } } : {}),
     keepRecords: 100_000,
   });
-  process.send!({ cmd: 'ready', port: run.address.port, identity: Buffer.from(identity.publicRaw).toString('base64url') });
+  // Clients pin the proxy only when it terminates the encryption; in passthrough they still see the server.
+  process.send!({ cmd: 'ready', port: run.address.port, ...(mode === 'decrypt' ? { identity: Buffer.from(identity.publicRaw).toString('base64url') } : {}) });
   process.on('message', () => {
     void run.close().then(() => {
       rmSync(dir, { recursive: true, force: true });

@@ -270,7 +270,17 @@ export class ConsoleServices {
     proxy.faults.on('changed', (faults) => this.emit('faults.changed', faults));
     this.state.on('conflict', (row) => this.emit('conflicts.added', [row]));
     this.state.on('version', (session, row) => this.emit('state.version', { session, row }));
-    this.metricsTimer = setInterval(() => this.emit('metrics.tick', proxy.metrics.snapshot()), 1000);
+    let lastFaultCounts = '';
+    this.metricsTimer = setInterval(() => {
+      this.emit('metrics.tick', proxy.metrics.snapshot());
+      // What each fault did so far (matched/applied) changes with traffic, not only on edits.
+      const faults = proxy.faults.list();
+      const counts = faults.map((f) => `${f.id}:${f.matched}:${f.applied}`).join(',');
+      if (counts !== lastFaultCounts) {
+        lastFaultCounts = counts;
+        this.emit('faults.changed', faults);
+      }
+    }, 1000);
     this.metricsTimer.unref();
     // Session lists change often under load: at most four updates a second.
     this.sessionsTimer = setInterval(() => {

@@ -61,6 +61,8 @@ interface Meta {
   readonly header: FrameHeader;
 }
 
+type Writable = { -readonly [K in keyof ProxyMessage]?: ProxyMessage[K] };
+
 interface Leg {
   readonly splitter: FrameSplitter;
   readonly tail: StreamTail | null;
@@ -177,10 +179,7 @@ export class Up2Session implements DialectSession {
     const h = raw.header;
     const isResponse = (h.flags & RESPONSE) !== 0;
     const def = messageByCode(h.type);
-    const other: Dir = dir === 'c2s' ? 's2c' : 'c2s';
-    const self = dir === 'c2s' ? 'c' : 's';
-    const peer = other === 'c2s' ? 'c' : 's';
-    return {
+    const m: Writable = {
       dir,
       type: typeName(h.type),
       code: h.type,
@@ -189,10 +188,11 @@ export class Up2Session implements DialectSession {
       flags: flagNames(h.flags),
       // A frame cut from a larger TCP chunk is a view of it: records keep a copy, not the whole chunk.
       wire: raw.wire.byteLength === raw.wire.buffer.byteLength ? raw.wire : raw.wire.slice(),
-      ...(!isResponse && def?.isRequest ? { requestKey: `${self}:${h.seq}` } : {}),
-      ...(isResponse ? { answers: `${peer}:${this.mapAnswer(dir, h.ref)}` } : {}),
       meta: { header: h } satisfies Meta,
     };
+    if (!isResponse && def?.isRequest) m.requestKey = `${dir === 'c2s' ? 'c' : 's'}:${h.seq}`;
+    if (isResponse) m.answers = `${dir === 'c2s' ? 's' : 'c'}:${this.mapAnswer(dir, h.ref)}`;
+    return m as Omit<ProxyMessage, 'forward'>;
   }
 
   /** The request key (in the numbering of the request's sender) that a response with `ref` answers. */
@@ -212,7 +212,10 @@ export class Up2Session implements DialectSession {
     leg.expectSeq = (h.seq + 1) >>> 0;
     if (h.flags & Flag.ENCRYPTED) {
       leg.encrypted = true;
-      return { ...base, forward: true, ...(error ? { error } : {}) };
+      const m = base as Writable;
+      m.forward = true;
+      if (error) m.error = error;
+      return m as ProxyMessage;
     }
     const opened = this.open(dir, raw, null);
     if (opened instanceof ProtocolError) return { ...base, forward: true, error: error ?? `${opened.code}: ${opened.detail}` };
@@ -280,13 +283,13 @@ export class Up2Session implements DialectSession {
       return { ...base, forward: false, error: `${opened.code}: ${opened.detail}` };
     }
     this.noteAuth(base.type, h, opened.body);
-    return {
-      ...base,
-      forward: true,
-      plain: opened.plain,
-      ...(opened.body !== undefined ? { body: this.present(base.type, opened.body) } : {}),
-      ...(opened.error ? { error: opened.error } : {}),
-    };
+    // The hot path of decrypt mode: fill in the fresh object rather than spreading it into another.
+    const m = base as Writable;
+    m.forward = true;
+    m.plain = opened.plain;
+    if (opened.body !== undefined) m.body = this.present(base.type, opened.body);
+    if (opened.error) m.error = opened.error;
+    return m as ProxyMessage;
   }
 
   private handshakeFrame(dir: Dir, raw: RawFrame, base: Omit<ProxyMessage, 'forward'>): ProxyMessage | null {
