@@ -4,15 +4,14 @@
  * rows, the awkward ones included, migrated into Canary-shaped databases.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { startMariaDb, type MariaDb } from '../../../test-support/mariadb';
 import { createCanaryMariaDb, loadTfsMariaDb, makeTfsFixture, seedNameClash, type TfsFixture } from '../../../test-support/migrate-fixtures';
 import { migrate, profile, tableDigests } from '../../../test-support/migrate-harness';
 import { AuditLog } from '../../audit/log';
+import { runAndKill, runCli } from './cli-process';
 import { MysqlDatabase } from './adapters/mysql';
 import { readRejects } from './rejects';
 import { verifyMigration } from './verify';
@@ -179,59 +178,3 @@ describe('TFS 1.4 → Canary on MariaDB', { timeout: 60_000 }, () => {
     await target.close();
   });
 });
-
-const CLI = join(import.meta.dirname, '..', '..', 'cli', 'main.ts');
-
-function spawnCli(args: string[]) {
-  return spawn(process.execPath, ['--import', 'tsx', CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, OTBRIDGE_ACTOR: 'test' } });
-}
-
-/** Runs the CLI and SIGKILLs it at the first JSON event matching `when`; resolves with that event. */
-function runAndKill(args: string[], when: (e: Record<string, unknown>) => boolean): Promise<Record<string, unknown>> {
-  return new Promise((resolve, reject) => {
-    const p = spawnCli(args);
-    let stderr = '';
-    p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => {
-      p.kill('SIGKILL');
-      reject(new Error(`no matching event within 60 s; stderr: ${stderr}`));
-    }, 60_000);
-    let hit: Record<string, unknown> | undefined;
-    createInterface({ input: p.stdout }).on('line', (line) => {
-      if (hit) return;
-      let e: Record<string, unknown>;
-      try {
-        e = JSON.parse(line) as Record<string, unknown>;
-      } catch {
-        return;
-      }
-      if (when(e)) {
-        hit = e;
-        p.kill('SIGKILL');
-      }
-    });
-    p.on('exit', (_code, signal) => {
-      clearTimeout(timer);
-      if (hit && signal === 'SIGKILL') resolve(hit);
-      else reject(new Error(`the run ended before it could be killed (${signal ?? _code}); stderr: ${stderr}`));
-    });
-  });
-}
-
-function runCli(args: string[]): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const p = spawnCli(args);
-    let stderr = '';
-    p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    p.stdout.resume();
-    const timer = setTimeout(() => {
-      p.kill('SIGKILL');
-      reject(new Error(`CLI did not finish within 60 s: ${stderr}`));
-    }, 60_000);
-    p.on('exit', (code) => {
-      clearTimeout(timer);
-      if (code === null) reject(new Error(stderr));
-      else resolve(code);
-    });
-  });
-}

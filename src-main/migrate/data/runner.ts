@@ -19,7 +19,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { type AuditLog } from '../../audit/log';
 import { CheckpointWriter, loadCheckpoint, type CheckpointData, type RunState, type RunType, type TableProgress } from './checkpoint';
 import { type MigrationEvents, type ProgressEvent, type RunSummary, type TableSummary } from './events';
-import { compareValues, decode, makePlan, orderKey, type Plan, type TablePlan } from './plan';
+import { compareValues, decode, makePlan, type Plan, type TablePlan } from './plan';
 import { resolveOptions, type Profile } from './profile';
 import { RejectsFile, rejectRecord, type RejectRecord } from './rejects';
 import { parseSelection } from './selection';
@@ -248,6 +248,7 @@ export class DataMigration extends EventEmitter<MigrationEvents> {
     const orderAt = t.order.map(at);
     const groupAt = t.groupColumn ? at(t.groupColumn) : -1;
     const marksAt = (t.watermarkColumns ?? []).map((c) => [c, at(c)] as const);
+    const sql = o.source.sql;
     let failures = 0;
     for (;;) {
       // Everything after the last committed batch is (re)read from here.
@@ -255,7 +256,7 @@ export class DataMigration extends EventEmitter<MigrationEvents> {
       let pendingRejects: RejectRecord[] = [];
       let pendingRead = 0;
       let lastRow: SourceRow | undefined;
-      let prevOrderKey: string | undefined;
+      let prevKeyed: SourceRow | undefined;
       const watermark = new Map<string, Value>(Object.entries(progress.watermark ?? {}).map(([c, v]) => [c, decode(v)]));
       const seenGroups = o.source.sql ? undefined : new Set<string>();
 
@@ -320,7 +321,8 @@ export class DataMigration extends EventEmitter<MigrationEvents> {
         });
         for await (const rows of scan) {
           for (const row of rows) {
-            const unreadable = (row as unknown as Record<symbol, unknown>)[UNREADABLE];
+            // Only sources without SQL (NDJSON) mark rows they could not read.
+            const unreadable = sql ? undefined : (row as unknown as Record<symbol, unknown>)[UNREADABLE];
             const newGroup = groupAt >= 0 && lastRow !== undefined && !sameValue(row[groupAt], lastRow[groupAt]);
             // 'replace' tables: a batch holds whole groups, so flush only where a new group begins.
             if (pending.length + pendingRejects.length >= batchSize && (groupAt < 0 || newGroup)) await flush();
@@ -340,13 +342,12 @@ export class DataMigration extends EventEmitter<MigrationEvents> {
               const cur = watermark.get(c);
               if (v != null && (cur == null || compareValues(v, cur) > 0)) watermark.set(c, v);
             }
-            if (groupAt < 0 && o.source.sql) {
-              const k = orderKey(row, orderAt);
-              if (k === prevOrderKey) {
+            if (groupAt < 0 && sql) {
+              if (prevKeyed !== undefined && sameKey(row, prevKeyed, orderAt)) {
                 pendingRejects.push(rejectRecord(spec.source, 'duplicate', t.order, named(row, t.select), [`duplicate key (${t.order.join(', ')}) in the source: ${spec.target} allows one row per key`]));
                 continue;
               }
-              prevOrderKey = k;
+              prevKeyed = row;
             }
             const result = mapper.map(row);
             if (result.reasons) pendingRejects.push(rejectRecord(spec.source, 'invalid', t.order, named(row, t.select), result.reasons));
@@ -482,6 +483,12 @@ export class DataMigration extends EventEmitter<MigrationEvents> {
 function sameValue(a: Value | undefined, b: Value | undefined): boolean {
   if ((typeof a === 'number' || typeof a === 'bigint') && (typeof b === 'number' || typeof b === 'bigint')) return typeof a === typeof b ? a === b : BigInt(a) === BigInt(b);
   return a === b || (a instanceof Uint8Array && b instanceof Uint8Array && Buffer.compare(a, b) === 0);
+}
+
+/** Whether two rows of an ordered scan have the same order values (the second is then a duplicate). */
+function sameKey(a: SourceRow, b: SourceRow, at: readonly number[]): boolean {
+  for (const i of at) if (!sameValue(a[i], b[i])) return false;
+  return true;
 }
 
 function distinct(values: Value[]): Value[] {
