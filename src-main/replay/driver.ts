@@ -11,11 +11,12 @@
  * may have waited for it), whatever the clock says.
  */
 import { connect as tcpConnect, type Socket } from 'node:net';
-import { MessageType, typeName, type DecodedFrame } from '../../src-shared/protocol';
+import { MessageType, messageByCode, typeName, type DecodedFrame } from '../../src-shared/protocol';
 import { FramedConnection } from '../net/connection';
 import { clientHandshake, type Encryption, type IdentityPolicy } from '../net/handshake';
 import { ConnectionClosedError, RemoteError, RequestTimeoutError } from '../net/errors';
 import { type IdentityMap } from './identity';
+import { type IdentityRules } from './identity-rules';
 import { type ScriptStep, type SessionScript } from './script';
 import { pushKey } from './pushes';
 
@@ -76,6 +77,9 @@ export interface DriverOutcome {
   readonly warnings: string[];
   startedAt: number;
   endedAt: number;
+  /** Epoch ms of the first client message sent, and of the last answer the script waited for. */
+  playStartedAt: number | null;
+  playEndedAt: number | null;
 }
 
 class Cancelled extends Error {}
@@ -107,6 +111,8 @@ export async function driveSession(script: SessionScript, identities: IdentityMa
     warnings: [],
     startedAt: Date.now(),
     endedAt: 0,
+    playStartedAt: null,
+    playEndedAt: null,
   };
   let conn: FramedConnection | null = null;
   let closedReason: string | null = null;
@@ -166,8 +172,9 @@ export async function driveSession(script: SessionScript, identities: IdentityMa
     const capturedAnchor = script.login.response.time;
     let lastSentAt = anchor;
     let lastCapturedTime = capturedAnchor;
-    /** Requests still waiting, with the time their captured answer arrived. */
-    let outstanding: { answeredAt: number; done: Promise<void>; settled: boolean }[] = [];
+    /** Requests still waiting: when their captured answer arrived, and the types that may answer them. */
+    let outstanding: { answeredAt: number; answers: readonly string[]; done: Promise<void>; settled: boolean }[] = [];
+    const needs = answerDependencies(identities.rules);
     const all: Promise<void>[] = [];
     for (const step of script.steps) {
       if (o.signal?.aborted) throw new Cancelled('cancelled');
@@ -177,7 +184,13 @@ export async function driveSession(script: SessionScript, identities: IdentityMa
         const due = Math.max(anchor + (step.time - capturedAnchor) / o.speed, lastSentAt + Math.max(0, step.time - lastCapturedTime) / o.speed);
         await sleep(due - performance.now(), o.signal);
       }
-      const before = outstanding.filter((x) => !x.settled && x.answeredAt < step.time);
+      // Timed: what the old client had received before it sent this, it receives first now. Max speed: only the answers
+      // whose values this message carries (a refresh token, a state version, a resource hash), and all of them before a logout.
+      const uses = needs.get(step.type);
+      const before =
+        o.speed === 'max'
+          ? outstanding.filter((x) => !x.settled && (step.type === 'AUTH_LOGOUT' || (uses !== undefined && x.answers.some((a) => uses.has(a)))))
+          : outstanding.filter((x) => !x.settled && x.answeredAt < step.time);
       if (before.length) await Promise.all(before.map((x) => x.done));
       if (outstanding.length > 64) outstanding = outstanding.filter((x) => !x.settled);
       if (!conn.isOpen) {
@@ -197,6 +210,7 @@ export async function driveSession(script: SessionScript, identities: IdentityMa
       }
       const so = out.steps[step.index - 1]!;
       lastSentAt = performance.now();
+      out.playStartedAt ??= Date.now();
       lastCapturedTime = step.time;
       const body = identities.rewrite(step.type, step.body, { capturedTime: step.time, sendTime: Date.now() });
       so.body = body;
@@ -205,13 +219,11 @@ export async function driveSession(script: SessionScript, identities: IdentityMa
       if (step.isRequest) {
         const done = sendRequest(conn, step, payload, so, record, identities);
         all.push(done);
-        if (step.expected) {
-          const entry = { answeredAt: step.expected.time, done, settled: false };
-          void done.then(() => {
-            entry.settled = true;
-          });
-          outstanding.push(entry);
-        }
+        const entry = { answeredAt: step.expected?.time ?? Infinity, answers: messageByCode(step.code)?.answeredBy ?? [], done, settled: false };
+        void done.then(() => {
+          entry.settled = true;
+        });
+        outstanding.push(entry);
       } else {
         try {
           conn.send(step.code, payload, { priority: step.priority });
@@ -223,6 +235,7 @@ export async function driveSession(script: SessionScript, identities: IdentityMa
       o.onStep?.(step.index);
     }
     await Promise.all(all);
+    if (out.playStartedAt !== null) out.playEndedAt = Date.now();
     // What the server still sends after the last message (batches of its effects, a logout's close).
     if (!out.error && conn.isOpen) {
       const last = script.steps[script.steps.length - 1];
@@ -241,6 +254,25 @@ export async function driveSession(script: SessionScript, identities: IdentityMa
     recording = false;
     conn?.close('replay finished');
     out.endedAt = Date.now();
+  }
+  return out;
+}
+
+/**
+ * For each client message type, the answer types that teach a value it
+ * carries (its map and current use rules, and where those kinds are learnt):
+ * at max speed a message waits only for outstanding answers of these types.
+ */
+export function answerDependencies(rules: IdentityRules): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  for (const u of rules.use) {
+    if (u.how !== 'map' && u.how !== 'current') continue;
+    for (const l of rules.learn) {
+      if (l.kind !== u.kind || l.role === 'push') continue;
+      let set = out.get(u.type);
+      if (!set) out.set(u.type, (set = new Set()));
+      set.add(l.type);
+    }
   }
   return out;
 }

@@ -101,6 +101,7 @@ export function evaluate(script: SessionScript, outcome: DriverOutcome, rules: R
     ...(outcome.error ? { error: outcome.error } : {}),
     startedAt: outcome.startedAt,
     durationMs: outcome.endedAt - outcome.startedAt,
+    play: outcome.playStartedAt !== null ? { startedAt: outcome.playStartedAt, ms: (outcome.playEndedAt ?? outcome.endedAt) - outcome.playStartedAt } : null,
     steps: script.steps.length,
     sent,
     skipped: script.skipped.length,

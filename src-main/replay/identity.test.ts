@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { IdentityMap, tokenClaims } from './identity';
 import { DEFAULT_IDENTITY_RULES, checkIdentityRules, identityIgnores } from './identity-rules';
 import { ReplayError } from './errors';
+import { answerDependencies } from './driver';
 
 const fresh = (): IdentityMap => new IdentityMap(DEFAULT_IDENTITY_RULES);
 const jwt = (claims: object): string => `eyJhbGciOiJFZERTQSJ9.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.«redacted»`;
@@ -87,6 +88,15 @@ describe('identity mapping', () => {
   it('token claims are read from the middle part only; hostile tokens give nothing', () => {
     expect(tokenClaims(jwt({ sid: 's' }))).toEqual({ sid: 's' });
     for (const t of ['', 'a', 'a.b', 'a.!!.c', `a.${Buffer.from('[1]').toString('base64url')}.c`, `a.${Buffer.from('nope').toString('base64url')}.c`]) expect(tokenClaims(t)).toBeUndefined();
+  });
+
+  it('at max speed a message waits only for the answers that teach a value it carries', () => {
+    const d = answerDependencies(DEFAULT_IDENTITY_RULES);
+    expect([...d.get('AUTH_REFRESH')!].sort()).toEqual(['AUTH_LOGIN', 'AUTH_REFRESH']);
+    expect([...d.get('GAME_STATE_UPDATE')!].sort()).toEqual(['GAME_STATE_SYNC', 'GAME_STATE_UPDATE']);
+    expect([...d.get('RESOURCE_REQUEST')!].sort()).toEqual(['RESOURCE_RESPONSE']);
+    expect([...d.get('EVENT_TRIGGER')!]).toEqual(['AUTH_LOGIN']);
+    expect(d.has('PLAYER_MOVE')).toBe(false);
   });
 
   it('the rule table is checked against the catalogue; its non-translated kinds are left out of comparisons', () => {

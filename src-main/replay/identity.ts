@@ -52,13 +52,13 @@ export class IdentityMap {
   private readonly currents = new Map<string, Current>();
   /** Captured string → replayed string, for the kinds marked anywhere (only where they differ). */
   private readonly anywhere = new Map<string, string>();
-  private readonly learnByType = new Map<string, LearnRule[]>();
+  private readonly learnByType = new Map<string, (LearnRule & { segments: string[] })[]>();
   private readonly useByType = new Map<string, (UseRule & { segments: string[] })[]>();
   conflicts = 0;
 
   constructor(readonly rules: IdentityRules) {
     this.kinds = new Map(rules.kinds.map((k) => [k.name, k]));
-    for (const r of rules.learn) push(this.learnByType, r.type, r);
+    for (const r of rules.learn) push(this.learnByType, r.type, { ...r, segments: patternSegments(r.pointer) });
     for (const r of rules.use) push(this.useByType, r.type, { ...r, segments: patternSegments(r.pointer) });
   }
 
@@ -110,7 +110,7 @@ export class IdentityMap {
   learnFrom(type: string, role: 'response' | 'push', captured: unknown, replayed: unknown): void {
     for (const r of this.learnByType.get(type) ?? []) {
       if (r.role !== 'any' && r.role !== role) continue;
-      const segs = patternSegments(r.pointer);
+      const segs = r.segments;
       const now = valuesAt(replayed, segs);
       const old = captured === undefined ? [] : valuesAt(captured, segs);
       const from = `${type} ${r.pointer}${r.claim ? ` (${r.claim} claim)` : ''}`;

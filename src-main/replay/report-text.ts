@@ -76,7 +76,8 @@ export function sessionDetails(s: SessionReport, indent = '    '): string[] {
 }
 
 export function identityLine(s: SessionReport): string | null {
-  const shown = s.identities.filter((i) => i.captured !== i.replayed || i.used > 0).slice(0, 6);
+  // What was substituted, and ids that changed; a token or version nobody used says nothing.
+  const shown = s.identities.filter((i) => i.used > 0 || (i.how !== 'current' && i.how !== 'shift' && i.captured !== i.replayed)).slice(0, 6);
   if (!shown.length) return null;
   return `identities: ${shown.map((i) => (i.how === 'fresh' ? `${i.kind} ${short(i.captured)} → ${short(i.replayed)} (minted)` : `${i.kind} ${short(i.captured)} → ${short(i.replayed)}`)).join(', ')}`;
 }

@@ -13,6 +13,7 @@ function session(over: Partial<SessionReport> = {}): SessionReport {
     verdict: 'matched',
     startedAt: 1_700_000_000_000,
     durationMs: 1234,
+    play: { startedAt: 1_700_000_000_100, ms: 1000 },
     steps: 3,
     sent: 3,
     skipped: 0,

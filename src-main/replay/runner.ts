@@ -220,6 +220,7 @@ function errorReport(info: ReplaySessionInfo, iteration: number, account: string
     error,
     startedAt,
     durationMs: Date.now() - startedAt,
+    play: null,
     steps: 0,
     sent: 0,
     skipped: 0,

@@ -115,18 +115,17 @@ describe('bad captures', () => {
   });
 
   it('a session with no login, one whose login failed, one captured encrypted: not replayable, each saying why', async () => {
-    const encrypted = sessionRecords({ session: 3, firstId: 300 }).map((r) => (r.type === 'PLAYER_MOVE' ? { ...r, plain: undefined, body: undefined, flags: [...r.flags, 'ENCRYPTED'] } : r));
     const path = join(dir, 'sessions.pcapng');
     await writeCapture(path, [
       { records: sessionRecords({ session: 1, noLogin: true }) },
       { records: sessionRecords({ session: 2, firstId: 200, failedLogin: true }) },
-      { records: encrypted },
+      { records: sessionRecords({ session: 3, firstId: 300 }), meta: { mode: 'passthrough' } },
     ]);
     const s = await ReplaySource.open(path);
     const problem = (k: number): string | undefined => s.sessions.find((x) => x.session === k)?.problem;
     expect(problem(1)).toMatch(/^it has no login: no AUTH_LOGIN request was captured/);
     expect(problem(2)).toMatch(/^its login failed in the capture \(AUTH_LOGIN was answered by ERROR\)/);
-    expect(problem(3)).toMatch(/^its messages are encrypted \(1 frame\(s\) stored as on the wire, the first a PLAYER_MOVE\).*passthrough.*--decrypt/);
+    expect(problem(3)).toMatch(/^its messages are encrypted \(the proxy recorded it in passthrough mode\): record through a decrypting proxy \(otbridge proxy --decrypt\)/);
     expect(() => s.select()).toThrow(expect.objectContaining({ code: 'NO_SESSIONS', message: expect.stringMatching(/no session can be replayed \(session 1: it has no login/) }));
     expect(() => s.select([1])).toThrow(expect.objectContaining({ code: 'NO_LOGIN', message: expect.stringMatching(/session 1 cannot be replayed: it has no login/) }));
     expect(() => s.select([3])).toThrow(expect.objectContaining({ code: 'NOT_DECRYPTED' }));
@@ -140,6 +139,18 @@ describe('bad captures', () => {
       code: 'NO_CREDENTIALS',
       message: expect.stringMatching(/no password for account "demo" \(session 1\): captures never hold passwords/),
     });
+  });
+
+  it('NDJSON: frames stored encrypted (an export of a passthrough capture) are named with the first of them', async () => {
+    const encrypted = sessionRecords({ session: 3 }).map((r) => {
+      if (r.type !== 'PLAYER_MOVE') return r;
+      const { body: _b, plain: _p, ...rest } = r;
+      return { ...rest, flags: [...r.flags, 'ENCRYPTED'] };
+    });
+    const lines = [JSON.stringify({ kind: 'capture', format: 'otbridge-capture', version: 1, bytes: 'base64' }), ...encrypted.map((r) => JSON.stringify({ kind: 'message', ...r, wire: Buffer.from(r.wire!).toString('base64'), plain: r.plain ? Buffer.from(r.plain).toString('base64') : undefined }))];
+    const s = await ReplaySource.open(await file(`${lines.join('\n')}\n`, 'ndjson'));
+    expect(s.sessions[0]!.problem).toMatch(/^its messages are encrypted \(1 frame\(s\) stored as on the wire, the first a PLAYER_MOVE\)/);
+    await s.close();
   });
 
   it('NDJSON: a cut last line, a line that is not a message, another format — each names the line', async () => {

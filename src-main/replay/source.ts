@@ -6,6 +6,7 @@
  * proxy could not decrypt, sessions without a successful login.
  */
 import { CaptureError, CaptureReader, readCaptureItems, sniffCaptureFile, type CaptureWarning, type SessionMeta } from '../capture';
+import { EntryBits } from '../capture/index-table';
 import { type MessageRecord } from '../../src-shared/records';
 import { type ReplaySessionInfo } from '../../src-shared/ipc/replay';
 import { ReplayError } from './errors';
@@ -18,7 +19,14 @@ export interface SourceOptions {
 /** Damage kinds that mean records are missing; an unsaved index is not damage. */
 const DAMAGE: ReadonlySet<CaptureWarning['kind']> = new Set(['truncated', 'corrupt', 'skipped-block', 'missing-part', 'unsupported-section']);
 
-/** What the overview pass learns about each session from summaries alone (no bodies read). */
+const AUTH_LOGIN = 0x01;
+const ERROR = 0x7f;
+
+/**
+ * What the overview learns about each session without reading a body: from
+ * the capture's index entries (pcapng: session, direction, type code, time,
+ * id — no block is read) or from the records of an NDJSON export.
+ */
 class SessionTally {
   messages = 0;
   c2s = 0;
@@ -26,28 +34,30 @@ class SessionTally {
   first: number | null = null;
   last: number | null = null;
   dialect: string | null = null;
-  loginRequests: number[] = [];
+  loginRequests = 0;
   loginAnswered = false;
-  loginFailed = false;
+  errors = 0;
   undecrypted = 0;
   undecryptedType: string | null = null;
 
-  add(r: MessageRecord & { readonly pdu?: string }): void {
+  /** One message: c2s AUTH_LOGIN is always a login request, s2c AUTH_LOGIN always its answer (the catalogue's roles). */
+  add(s2c: boolean, code: number, time: number): void {
     this.messages++;
-    if (r.dir === 'c2s') this.c2s++;
-    else this.s2c++;
-    this.first ??= r.time;
-    this.last = r.time;
+    if (s2c) this.s2c++;
+    else this.c2s++;
+    this.first ??= time;
+    this.last = time;
+    if (code === AUTH_LOGIN) {
+      if (s2c) this.loginAnswered = true;
+      else this.loginRequests++;
+    } else if (code === ERROR && s2c) this.errors++;
+  }
+
+  addRecord(r: MessageRecord): void {
     this.dialect ??= r.dialect;
-    const response = r.flags.includes('RESPONSE');
-    if (r.dir === 'c2s' && r.type === 'AUTH_LOGIN' && !response) this.loginRequests.push(r.id);
-    if (r.dir === 's2c' && response && r.pairId !== undefined && this.loginRequests.includes(r.pairId)) {
-      if (r.type === 'AUTH_LOGIN') this.loginAnswered = true;
-      else if (r.type === 'ERROR') this.loginFailed = true;
-    } else if (r.dir === 's2c' && response && r.type === 'AUTH_LOGIN') this.loginAnswered = true;
-    // A frame stored as it was on the wire, encrypted: the proxy ran in passthrough mode or could not decrypt.
-    const notDecrypted = r.pdu !== undefined ? r.pdu === 'wire' && r.flags.includes('ENCRYPTED') : r.plain === undefined && r.body === undefined && r.flags.includes('ENCRYPTED');
-    if (notDecrypted) {
+    this.add(r.dir === 's2c', r.code, r.time);
+    // Stored as it was on the wire, encrypted: the proxy ran in passthrough mode or could not decrypt.
+    if (r.plain === undefined && r.body === undefined && r.flags.includes('ENCRYPTED')) {
       this.undecrypted++;
       this.undecryptedType ??= r.type;
     }
@@ -90,11 +100,26 @@ export class ReplaySource {
         throw asReplayError(e, path);
       }
       try {
-        for await (const r of reader.records({ bytes: false })) {
+        // The index has what the overview needs: no block is read for it (a million messages take milliseconds).
+        const t = reader.entries;
+        // Session numbers are small integers: an array finds a tally faster than a map (a million lookups).
+        const bySession: (SessionTally | undefined)[] = [];
+        for (let i = 0; i < t.length; i++) {
+          const bits = t.bits(i);
+          if ((bits & EntryBits.SESSION_BLOCK) !== 0) continue;
           messages++;
-          tally(r.session).add(r);
+          const session = t.session(i);
+          const tl = (session < 1 << 20 ? bySession[session] : undefined) ?? tally(session);
+          if (session < 1 << 20) bySession[session] = tl;
+          tl.add((bits & EntryBits.S2C) !== 0, t.code(i), t.time(i));
         }
         for (const m of await reader.sessions()) metas.set(m.session, m);
+        // Sessions whose metadata was lost: their dialect from their first record.
+        for (const [session, tl] of tallies) {
+          const d = metas.get(session)?.dialect;
+          if (typeof d === 'string') tl.dialect = d;
+          else for await (const r of reader.records({ session, limit: 1, bytes: false })) tl.dialect = r.dialect;
+        }
         const warnings = describeDamage(reader.warnings, path, opts.allowDamage ?? false);
         return new ReplaySource(path, 'pcapng', overview(tallies, metas), metas, warnings, messages, reader, null);
       } catch (e) {
@@ -113,7 +138,7 @@ export class ReplaySource {
         }
         messages++;
         const r = item.record;
-        tally(r.session).add(r);
+        tally(r.session).addRecord(r);
         let list = bySession.get(r.session);
         if (!list) bySession.set(r.session, (list = []));
         list.push(r);
@@ -185,11 +210,12 @@ function problemOf(session: number, t: SessionTally, m: SessionMeta | undefined)
   if (t.messages === 0) return 'no messages were captured for it';
   if (dialect !== 'up2') return `it is a ${dialect ?? 'unknown'} session; replay speaks UP/2.0 only`;
   if (m?.mode === 'passthrough' || t.undecrypted > 0) {
-    return `its messages are encrypted (${t.undecrypted} frame(s) stored as on the wire, the first a ${t.undecryptedType ?? 'message'}): it was captured in passthrough mode; record through a decrypting proxy (otbridge proxy --decrypt) to replay`;
+    const what = t.undecrypted > 0 ? `${t.undecrypted} frame(s) stored as on the wire, the first a ${t.undecryptedType ?? 'message'}` : 'the proxy recorded it in passthrough mode';
+    return `its messages are encrypted (${what}): record through a decrypting proxy (otbridge proxy --decrypt) to replay`;
   }
-  if (t.loginRequests.length === 0) return 'it has no login: no AUTH_LOGIN request was captured (did the capture start after the session logged in?)';
+  if (t.loginRequests === 0) return 'it has no login: no AUTH_LOGIN request was captured (did the capture start after the session logged in?)';
   if (!t.loginAnswered) {
-    return t.loginFailed ? 'its login failed in the capture (AUTH_LOGIN was answered by ERROR): there is nothing after it to replay' : 'its AUTH_LOGIN was never answered in the capture';
+    return t.errors > 0 ? 'its login failed in the capture (AUTH_LOGIN was answered by ERROR): there is nothing after it to replay' : 'its AUTH_LOGIN was never answered in the capture';
   }
   void session;
   return null;

@@ -155,6 +155,8 @@ export interface SessionReport {
   readonly error?: string;
   readonly startedAt: number;
   readonly durationMs: number;
+  /** From the first client message sent to the last answer it waited for (login, settling and logout aside); null when nothing was sent. */
+  readonly play: { readonly startedAt: number; readonly ms: number } | null;
   /** Client messages in the script, sent, and left out (handshake, answers to server heartbeats, dropped by a fault). */
   readonly steps: number;
   readonly sent: number;

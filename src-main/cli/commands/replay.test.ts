@@ -44,10 +44,10 @@ describe('otbridge replay', () => {
     const cases: [string[], RegExp][] = [
       [[], /which capture\?/],
       [[capture], /--target host:port is required/],
-      [[capture, '--target', '127.0.0.1:1', '--trust', key, '--speed', '500'], /speed must be between 0\.1 and 100/],
-      [[capture, '--target', '127.0.0.1:1', '--trust', key, '--sessions', '3-1'], /not a range from low to high/],
-      [[capture, '--target', '127.0.0.1:1', '--trust', key, '--ignore', 'NOPE:/x'], /"NOPE" is neither a message type/],
-      [[capture, '--target', '127.0.0.1:1', '--trust', key, '--tolerance', '/x'], /a tolerance is PATH=EPSILON/],
+      [[capture, '--target', '127.0.0.1:1', `--trust=${key}`, '--speed', '500'], /speed must be between 0\.1 and 100/],
+      [[capture, '--target', '127.0.0.1:1', `--trust=${key}`, '--sessions', '3-1'], /not a range from low to high/],
+      [[capture, '--target', '127.0.0.1:1', `--trust=${key}`, '--ignore', 'NOPE:/x'], /"NOPE" is neither a message type/],
+      [[capture, '--target', '127.0.0.1:1', `--trust=${key}`, '--tolerance', '/x'], /a tolerance is PATH=EPSILON/],
       [[capture, '--target', '127.0.0.1:1', '--trust', 'AAAA'], /an Ed25519 identity key is 32 bytes, this one is 3/],
       [[capture, '--serve', '--speed', 'max'], /--serve plays pushes on their timing/],
     ];
@@ -67,7 +67,7 @@ describe('otbridge replay', () => {
       const audit = join(dir, 'audit.ndjson');
       const rules = join(dir, 'rules.json');
       await writeFile(rules, JSON.stringify({ ignore: ['state:/world/time'], tolerances: [{ path: '/player/health', epsilon: 1 }] }));
-      const code = await replayCommand.run([capture, '--target', `127.0.0.1:${port}`, '--trust', key, '--password', 'demo', '--speed', '2', '--rules', rules, '--report', report, '--junit', junit, '--audit-log', audit, '--verbose'], t.io);
+      const code = await replayCommand.run([capture, '--target', `127.0.0.1:${port}`, `--trust=${key}`, '--password', 'demo', '--speed', '2', '--rules', rules, '--report', report, '--junit', junit, '--audit-log', audit, '--verbose'], t.io);
       expect(code, t.out() + t.err()).toBe(0);
       expect(t.out()).toMatch(/overall: MATCHED — 1 matched of 1 session run in [\d.]+ s \(exit code 0\)/);
       expect(t.out()).toContain('latency p50 ms');
@@ -91,7 +91,7 @@ describe('otbridge replay', () => {
     const { ref, port } = await startReference(keys, { moveIntervalMs: 60_000 });
     try {
       const t = io();
-      const code = await replayCommand.run([capture, '--target', `127.0.0.1:${port}`, '--trust', key, '--password', 'demo', '--speed', '4', '--json', '--audit-log', join(dir, 'audit2.ndjson')], t.io);
+      const code = await replayCommand.run([capture, '--target', `127.0.0.1:${port}`, `--trust=${key}`, '--password', 'demo', '--speed', '4', '--json', '--audit-log', join(dir, 'audit2.ndjson')], t.io);
       expect(code).toBe(1);
       const r = JSON.parse(t.out()) as { verdict: string; sessions: { state: { divergence: { capturedVersion: number; path: string } } }[] };
       expect(r.verdict).toBe('differed');

@@ -28,7 +28,7 @@ the new answers and put into later messages. Exit code 0 only when every
 session matched.
 
   --target H:P            the server under test
-  --trust KEY             pin its identity key (base64url, as the server prints it)
+  --trust KEY             pin its identity key (base64url, as the server prints it; --trust=KEY when it starts with "-")
   --trust-on-first-use    accept the key it presents (and remember it for this address)
   --sessions LIST         which sessions: 1,3,5-7 (default: every replayable one)
   --account A             log in as A for every session (default: each session's captured account)

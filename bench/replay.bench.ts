@@ -1,0 +1,231 @@
+/**
+ * `npm run bench:replay`:
+ *   1. reading and indexing a capture of a million messages — opening it for
+ *      replay (the reader's index built from scratch, or loaded, plus the
+ *      per-session overview replay makes) and reading every body — beside a
+ *      raw sequential read of the same file (the floor);
+ *   2. replay throughput at --speed max against the reference server,
+ *      beside what bots reach against the same server (messages the server
+ *      processed per second; the server runs in a child process).
+ * Both are side by side, in alternating rounds (bench/lib.ts explains why);
+ * the candidates here are asynchronous, so the rounds are run by
+ * `compareAsync` below, which does what lib's compare() does for sync code.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { consume, fmt, median, table, type Benchmark } from './lib';
+import { BIG_CAPTURE, BIG_MESSAGES, bigCapture } from './replay/big-capture';
+import { ReplaySource, runReplay } from '../src-main/replay';
+import { CaptureReader, indexPath } from '../src-main/capture';
+import { BotFleet } from '../src-main/peers/bot';
+import { BOT_PASSWORD } from '../src-main/peers/server';
+import { startProxy } from '../src-main/proxy/setup';
+import { generateKeyPair } from '../src-main/net/keys';
+
+interface AsyncCandidate {
+  readonly name: string;
+  /** One measured operation: how many units (messages) it handled, and over how long when not its whole run. */
+  readonly run: () => Promise<number | { units: number; seconds: number }>;
+}
+
+/** Alternating rounds (A B, then B A, …) of async candidates; median units per second of each. */
+async function compareAsync(cands: readonly AsyncCandidate[], rounds = 3, warmup = 1): Promise<{ name: string; perSec: number; rounds: number[] }[]> {
+  const rates: number[][] = cands.map(() => []);
+  for (let r = 0; r < warmup + rounds; r++) {
+    const order = r % 2 === 0 ? cands.map((_, i) => i) : cands.map((_, i) => cands.length - 1 - i);
+    for (const i of order) {
+      const t0 = performance.now();
+      const out = await cands[i]!.run();
+      const dt = (performance.now() - t0) / 1000;
+      if (r >= warmup) rates[i]!.push(typeof out === 'number' ? out / dt : out.units / out.seconds);
+    }
+  }
+  return cands.map((c, i) => ({ name: c.name, perSec: median(rates[i]!), rounds: rates[i]! }));
+}
+
+// ---- 1. reading and indexing ------------------------------------------------
+
+async function rawRead(path: string): Promise<number> {
+  const fh = await open(path, 'r');
+  const buf = Buffer.allocUnsafe(1 << 20);
+  let sum = 0;
+  try {
+    for (let pos = 0; ; ) {
+      const { bytesRead } = await fh.read(buf, 0, buf.length, pos);
+      if (bytesRead === 0) break;
+      sum += buf[bytesRead - 1]!;
+      pos += bytesRead;
+    }
+  } finally {
+    await fh.close();
+  }
+  consume(sum);
+  return BIG_MESSAGES;
+}
+
+async function openForReplay(path: string, cold: boolean): Promise<number> {
+  if (cold) rmSync(indexPath(path), { force: true });
+  const s = await ReplaySource.open(path);
+  const n = s.messages;
+  consume(s.sessions.length);
+  await s.close();
+  return n;
+}
+
+async function readBodies(path: string): Promise<number> {
+  const reader = await CaptureReader.open(path);
+  let n = 0;
+  let bytes = 0;
+  for await (const r of reader.records()) {
+    n++;
+    if (r.body !== undefined) bytes++;
+  }
+  await reader.close();
+  consume(bytes);
+  return n;
+}
+
+// ---- 2. replay throughput -------------------------------------------------------
+
+const HERE = join(import.meta.dirname, 'replay');
+
+function child(file: string, env: Record<string, string>): ChildProcess {
+  return fork(join(HERE, file), [], { execArgv: ['--import', 'tsx'], env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+}
+
+function ask<T>(p: ChildProcess, cmd: string, timeoutMs = 120_000): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${cmd}: no answer in ${timeoutMs} ms`)), timeoutMs);
+    const on = (m: { cmd: string }): void => {
+      if (m.cmd !== cmd) return;
+      clearTimeout(timer);
+      p.off('message', on);
+      resolve(m as T);
+    };
+    p.on('message', on);
+    if (cmd !== 'ready') p.send({ cmd });
+  });
+}
+
+const BOTS = 16;
+const BOT_INTERVAL_MS = 2;
+const SECONDS = 4;
+/** Long enough a recording that the replay's sessions play for a while. */
+const RECORD_SECONDS = 10;
+
+/** Bots against the server; frames counted over a window after they are all logged in. */
+async function botsDirect(server: ChildProcess, port: number, identity: Uint8Array): Promise<{ units: number; seconds: number }> {
+  const fleet = await BotFleet.start({ host: '127.0.0.1', port, identity: { pinned: identity }, count: BOTS, intervalMs: BOT_INTERVAL_MS, seed: 3, accounts: accounts() });
+  const s0 = await ask<{ framesIn: number }>(server, 'stats');
+  const t0 = performance.now();
+  await new Promise((r) => setTimeout(r, SECONDS * 1000));
+  const s1 = await ask<{ framesIn: number }>(server, 'stats');
+  const dt = (performance.now() - t0) / 1000;
+  await Promise.all(fleet.bots.map((b) => b.stop(true)));
+  return { units: s1.framesIn - s0.framesIn, seconds: dt };
+}
+
+const accounts = (): { account: string; password: string }[] => Array.from({ length: BOTS }, (_, i) => ({ account: `bot${i + 1}`, password: BOT_PASSWORD }));
+
+const bench: Benchmark = {
+  name: 'replay',
+  title: 'Replay: reading and indexing captures, replay throughput',
+  command: 'npm run bench:replay',
+  async run() {
+    // 1.
+    const t0 = performance.now();
+    const path = await bigCapture();
+    const made = (performance.now() - t0) / 1000;
+    const size = (await open(path, 'r').then(async (f) => {
+      const st = await f.stat();
+      await f.close();
+      return st.size;
+    })) as number;
+    const read = await compareAsync(
+      [
+        { name: 'raw sequential read (floor)', run: () => rawRead(path) },
+        { name: 'open for replay, index built (no .idx)', run: () => openForReplay(path, true) },
+        { name: 'open for replay, index loaded (.idx present)', run: () => openForReplay(path, false) },
+        { name: 'read every record with its body', run: () => readBodies(path) },
+      ],
+      3,
+      1,
+    );
+    const floor = read[0]!.perSec;
+
+    // 2.
+    const server = child('server-proc.ts', { BOTS: String(BOTS) });
+    const ready = await ask<{ port: number; identity: string }>(server, 'ready');
+    const identity = Buffer.from(ready.identity, 'base64url');
+    // One recording of the same bots through a decrypting proxy: what the replay plays back.
+    const dir = mkdtempSync(join(tmpdir(), 'otb-bench-replay-'));
+    const capture = join(dir, 'bots.pcapng');
+    const proxyKey = generateKeyPair('ed25519');
+    const proxy = await startProxy({ listen: { host: '127.0.0.1', port: 0 }, target: { host: '127.0.0.1', port: ready.port }, dialect: 'up2', mode: 'decrypt', identity: proxyKey, upstreamIdentity: { pinned: identity }, capture: { path: capture, overwrite: true } });
+    const fleet = await BotFleet.start({ host: '127.0.0.1', port: proxy.address.port, identity: { pinned: proxyKey.publicRaw }, count: BOTS, intervalMs: BOT_INTERVAL_MS, seed: 3, accounts: accounts() });
+    await new Promise((r) => setTimeout(r, RECORD_SECONDS * 1000));
+    await Promise.all(fleet.bots.map((b) => b.stop(true)));
+    await new Promise((r) => setTimeout(r, 300));
+    await proxy.close();
+    let replayed = 0;
+    const live = await compareAsync(
+      [
+        { name: `${BOTS} bots directly (act every ${BOT_INTERVAL_MS} ms)`, run: () => botsDirect(server, ready.port, identity) },
+        {
+          name: `replay of their capture at --speed max`,
+          run: async () => {
+            const report = await runReplay({ capture, target: { host: '127.0.0.1', port: ready.port }, identity: { pinned: identity }, password: BOT_PASSWORD, speed: 'max', settleMs: 0, maxSettleMs: 0 });
+            if (report.sessions.some((s) => s.error)) throw new Error(`replay failed: ${report.sessions.find((s) => s.error)!.error}`);
+            replayed = report.sessions.reduce((n, s) => n + s.sent, 0);
+            // The window in which the sessions played their messages (logins and logouts aside, as for the bots).
+            const plays = report.sessions.flatMap((s) => (s.play ? [s.play] : []));
+            const start = Math.min(...plays.map((p) => p.startedAt));
+            const end = Math.max(...plays.map((p) => p.startedAt + p.ms));
+            return { units: replayed, seconds: Math.max(0.001, (end - start) / 1000) };
+          },
+        },
+      ],
+      3,
+      1,
+    );
+    server.send({ cmd: 'stop' });
+    rmSync(dir, { recursive: true, force: true });
+    const bots = live[0]!.perSec;
+    const rep = live[1]!.perSec;
+    const md = [
+      `### Reading and indexing a capture of ${fmt.rate(BIG_MESSAGES)} messages (${fmt.mib(size)}, ${BIG_MESSAGES / 1000}k records in 200 interleaved sessions; made in ${made.toFixed(1)} s)`,
+      '',
+      table(
+        ['', 'messages/s', 'MiB/s', 'vs raw read', 'goal'],
+        read.map((r, i) => [
+          r.name,
+          fmt.rate(r.perSec),
+          ((r.perSec / BIG_MESSAGES) * (size / 1048576)).toFixed(0),
+          fmt.pct(r.perSec / floor),
+          i === 1 ? (r.perSec / floor >= 0.5 ? 'met (≥ 50 %)' : 'missed (< 50 %)') : '',
+        ]),
+      ),
+      '',
+      'Opening for replay = the capture reader opening the file (its index scanned from the blocks, or loaded from `.idx`) and one pass over every record summary to list the sessions and check that each can be replayed (a login, decrypted bodies). The raw read is 1 MiB `read()`s of the same file from the page cache, touching one byte per read.',
+      '',
+      `### Replay throughput at --speed max (the reference server in a child process; client messages per second)`,
+      '',
+      table(
+        ['', 'messages/s', 'ratio', 'goal'],
+        [
+          [live[0]!.name, fmt.rate(bots), '1.00', ''],
+          [live[1]!.name, fmt.rate(rep), (rep / bots).toFixed(2), rep / bots >= 0.8 ? 'met (≥ 0.8)' : 'missed (< 0.8)'],
+        ],
+      ),
+      '',
+      `Bots: client frames the server processed over ${SECONDS} s once all ${BOTS} were logged in; their rate is what their timers allow on this machine. Replay: the client messages of a capture of the same ${BOTS} bots (recorded through a decrypting proxy for ${RECORD_SECONDS} s, ${replayed} messages), over the window in which its ${BOTS} sessions played them at once — back to back, each waiting only for the answers it depended on in the capture; logins and logouts are outside both windows.`,
+    ].join('\n');
+    return { markdown: md, data: { size, read, live, replayed, capture: BIG_CAPTURE } };
+  },
+};
+
+export default bench;
