@@ -41,5 +41,9 @@ for await (const r of reader.records({ dir: 'c2s' })) console.log(formatRecordLi
 const answer = await reader.get(2);
 console.log('get(2)  ', answer?.type, answer?.body, `${answer?.latencyMs} ms after #${answer?.pairId}`);
 console.log('page    ', (await reader.page({ limit: 2 })).records.map((r) => r.id));
+// Passes over a whole capture: a window's worth per await, as records or as summaries in columns.
+let requests = 0;
+for await (const batch of reader.summaryBatches()) for (let i = 0; i < batch.length; i++) if (!batch.flags[i]!.includes('RESPONSE')) requests++;
+console.log('requests', requests);
 await exportNdjson(reader, process.stdout, { session: 1 });
 await reader.close();

@@ -23,6 +23,7 @@ it('docs/examples/capture-api.ts runs and does what the docs say', () => {
   expect(r.stdout).toMatch(/redacted: \[ 'password' \]/);
   expect(r.stdout).not.toMatch(/never written/);
   expect(r.stdout).toMatch(/get\(2\) +HEARTBEAT \{ t: 1700000000000 \} 2\.5 ms after #1/);
+  expect(r.stdout).toMatch(/^requests 2$/m);
   expect(r.stdout).toMatch(/^\{"kind":"capture","format":"otbridge-capture"/m);
 });
 

@@ -61,14 +61,19 @@ export function readPacket(w: Uint8Array, bodyAt: number, bodyEnd: number, le: b
   // Options first: the summary's session and the direction pick where the tags are cached. A problem with
   // the tags is still the one reported when both are broken, as it comes first in the block.
   const optionsProblem = readOptions(w, optionsAt, bodyEnd, le, out, bodyAt);
-  const tagsEnd = exportedPduTagsEnd(w, out.dataAt, out.dataEnd);
-  let tags: DecodedExportedPdu | string;
-  if (tagsEnd < 0) tags = decodeExportedPdu(w.subarray(out.dataAt, out.dataEnd));
-  else if (out.summaryAt >= 0 && out.summaryLength >= 8) {
-    // The tags are the same for every packet of a session's direction: that is the hint, and the bytes are compared.
-    const session = w[out.summaryAt + 4]! | (w[out.summaryAt + 5]! << 8) | (w[out.summaryAt + 6]! << 16) | (w[out.summaryAt + 7]! << 24);
-    tags = tagCache.getHinted(session * 4 + out.epbDir, w, out.dataAt, tagsEnd - out.dataAt, decodeTags);
-  } else tags = tagCache.get(w, out.dataAt, tagsEnd - out.dataAt, decodeTags);
+  let tags: DecodedExportedPdu | string | undefined;
+  // The tags are the same for every packet of a session's direction: that is the hint, and the bytes are compared.
+  // When the packet starts with the tags last seen there, they are known without reading them tag by tag.
+  const hint = out.summaryAt >= 0 && out.summaryLength >= 8 ? sessionOf(w, out.summaryAt) * 4 + out.epbDir : -1;
+  if (hint >= 0) tags = tagsBySession.findPrefix(hint, w, out.dataAt, out.dataEnd - out.dataAt);
+  if (tags === undefined) {
+    const tagsEnd = exportedPduTagsEnd(w, out.dataAt, out.dataEnd);
+    if (tagsEnd < 0) tags = decodeExportedPdu(w.subarray(out.dataAt, out.dataEnd));
+    else {
+      tags = tagCache.get(w, out.dataAt, tagsEnd - out.dataAt, decodeTags);
+      if (hint >= 0 && typeof tags !== 'string') tagsBySession.setPrefix(hint, w, out.dataAt, tagsEnd - out.dataAt, tags);
+    }
+  }
   if (typeof tags === 'string') return tags;
   out.tags = tags;
   out.pduAt = out.dataAt + tags.pduAt;
@@ -116,8 +121,12 @@ function exportedPduTagsEnd(w: Uint8Array, at: number, end: number): number {
   }
 }
 
-// The tags of one session and direction are the same for every packet: each distinct set is decoded once.
+// The tags of one session and direction are the same for every packet: each distinct set is decoded once,
+// and found again by the session and direction (tagsBySession) or else by its bytes (tagCache).
 const tagCache = new BytesCache<DecodedExportedPdu | string>();
+const tagsBySession = new BytesCache<DecodedExportedPdu>();
+const sessionOf = (w: Uint8Array, summaryAt: number): number =>
+  (w[summaryAt + 4]! | (w[summaryAt + 5]! << 8) | (w[summaryAt + 6]! << 16) | (w[summaryAt + 7]! << 24)) >>> 0;
 const decodeTags = (b: Uint8Array, at: number, len: number): DecodedExportedPdu | string => decodeExportedPdu(b.subarray(at, at + len));
 
 /** The options otbridge reads, in one pass (this runs for every packet). Offsets in messages count from the body's start, `bodyAt`. */

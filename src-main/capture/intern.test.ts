@@ -65,4 +65,36 @@ describe('BytesCache', () => {
     cache.get(long, 0, long.length, () => ++longMade);
     expect(longMade).toBe(2);
   });
+
+  it('findPrefix: a key cached under a hint is found at the start of longer bytes, never past their end, never for other bytes', () => {
+    const cache = new BytesCache<string>();
+    const key = Uint8Array.of(0, 12, 0, 4, 0x75, 0x70, 0x32, 0, 0, 0, 0, 0);
+    const buf = new Uint8Array(64);
+    buf.set(key, 4);
+    buf.set([9, 9, 9], 16); // what follows the key is not looked at
+    cache.setPrefix(7, buf, 4, key.length, 'tags of 7');
+    expect(cache.findPrefix(7, buf, 4, 40)).toBe('tags of 7');
+    expect(cache.findPrefix(7, buf, 4, key.length)).toBe('tags of 7');
+    expect(cache.findPrefix(7, buf, 4, key.length - 1)).toBeUndefined(); // the bytes end before the key would
+    expect(cache.findPrefix(8, buf, 4, 40)).toBeUndefined(); // another hint
+    buf[10] = 0x33;
+    expect(cache.findPrefix(7, buf, 4, 40)).toBeUndefined(); // other bytes
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 2 }), fc.uint8Array({ minLength: 1, maxLength: 24 }), fc.uint8Array({ maxLength: 8 })), { maxLength: 100 }), (ops) => {
+        const c = new BytesCache<string>();
+        const b = new Uint8Array(40);
+        for (const [hint, k, tail] of ops) {
+          b.fill(0);
+          b.set(k, 0);
+          b.set(tail, k.length);
+          const found = c.findPrefix(hint, b, 0, k.length + tail.length);
+          // Whatever is found is a key the bytes start with.
+          if (found !== undefined) expect(hex(b, 0, found.length / 2)).toBe(found);
+          c.setPrefix(hint, b, 0, k.length, hex(b, 0, k.length));
+          expect(c.findPrefix(hint, b, 0, k.length + tail.length)).toBeDefined();
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
 });

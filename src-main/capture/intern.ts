@@ -31,6 +31,9 @@ interface Key {
   readonly words: Int32Array;
 }
 
+/** Mixed into hints used alone, so that they land elsewhere than the same hints used with a length. */
+const HINT_ONLY = 0x5bd1e995;
+
 /** A 32-bit value with its bits spread (murmur3's finaliser): neighbouring hints land far apart. */
 function mix(h: number): number {
   h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
@@ -71,6 +74,30 @@ export class BytesCache<T> {
     return this.lookup(mix(hint ^ Math.imul(len, 0x9e3779b1)), b, at, len, this.wordIndex(b, at), make);
   }
 
+  /**
+   * The value of a key cached under `hint` that b[at, at + maxLen) starts
+   * with, or undefined. For keys that are whole by their own syntax (a list
+   * of tags up to its end tag): when the bytes start with such a key, reading
+   * them would stop where the key ends, so the caller need not read them to
+   * find out how long the key is.
+   */
+  findPrefix(hint: number, b: Uint8Array, at: number, maxLen: number): T | undefined {
+    const w = this.wordIndex(b, at);
+    const home = mix(hint ^ HINT_ONLY) & (SLOTS - 1);
+    for (let i = 0; i < WAYS; i++) {
+      const slot = (home + i) & (SLOTS - 1);
+      const key = this.keys[slot];
+      if (key !== undefined && key.bytes.length <= maxLen && this.same(key, b, at, key.bytes.length, w)) return this.values[slot];
+    }
+    return undefined;
+  }
+
+  /** Caches the value of b[at, at + len) under `hint` alone, for findPrefix(). */
+  setPrefix(hint: number, b: Uint8Array, at: number, len: number, value: T): void {
+    if (len > MAX_INTERNED_BYTES) return;
+    this.store(mix(hint ^ HINT_ONLY) & (SLOTS - 1), b, at, len, value);
+  }
+
   /** Index in `this.words` of b[at] when it is 4-aligned in its buffer, else -1. */
   private wordIndex(b: Uint8Array, at: number): number {
     if (b !== this.array) {
@@ -93,13 +120,19 @@ export class BytesCache<T> {
       } else if (key.bytes.length === len && this.same(key, b, at, len, w)) return this.values[slot]!;
     }
     const value = make(b, at, len);
+    this.store(home, b, at, len, value, free);
+    return value;
+  }
+
+  /** Puts a key in one of the slots from `home`: `free` if known, else an empty one, else the next victim. */
+  private store(home: number, b: Uint8Array, at: number, len: number, value: T, free = -1): void {
+    for (let i = 0; free < 0 && i < WAYS; i++) if (this.keys[(home + i) & (SLOTS - 1)] === undefined) free = (home + i) & (SLOTS - 1);
     const words = new Int32Array((len + 3) >> 2);
     const bytes = new Uint8Array(words.buffer, 0, len);
     bytes.set(b.subarray(at, at + len));
     const slot = free >= 0 ? free : (home + (this.evict++ & (WAYS - 1))) & (SLOTS - 1);
     this.keys[slot] = { bytes, words };
     this.values[slot] = value;
-    return value;
   }
 
   private same(key: Key, b: Uint8Array, at: number, len: number, w: number): boolean {

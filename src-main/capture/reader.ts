@@ -1,8 +1,10 @@
 /**
  * Reads a capture (all its parts) through its index: every record in order,
  * one session's records, a range of ids, one record by id, or a page of
- * older rows — each by reading only the blocks it needs, in large coalesced
- * reads. Bodies are parsed only when a record's `body` is read.
+ * older rows — each by reading only the blocks it needs, where the index
+ * says they are, in large windows read ahead (indexed-blocks.ts). Records
+ * come one by one, or a window's worth at a time as records or as columns
+ * of summaries; bodies are parsed only when a record's `body` is read.
  *
  * Damage is stepped over and reported in `warnings`: a truncated last block
  * (everything before it is read), a corrupted block (skipped to the next

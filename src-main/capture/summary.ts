@@ -39,9 +39,10 @@ export interface CaptureSummary {
   readonly writerPid?: number;
 }
 
-/** One pass over the records (no bodies parsed). */
+/** One pass over the records' summaries, in columns (no record objects, no bodies). */
 export async function summarizeCapture(reader: CaptureReader): Promise<CaptureSummary> {
-  const types = new Map<string, { dialect: string; type: string; c2s: number; s2c: number }>();
+  // Per dialect, per type: the same few names in millions of rows, so nested maps rather than a joined key per row.
+  const types = new Map<string, Map<string, { dialect: string; type: string; c2s: number; s2c: number }>>();
   const perSession = new Map<number, { records: number; first?: number; last?: number }>();
   const byDir = { c2s: 0, s2c: 0 };
   let first: number | undefined;
@@ -50,23 +51,28 @@ export async function summarizeCapture(reader: CaptureReader): Promise<CaptureSu
   let faulted = 0;
   let encrypted = 0;
   let records = 0;
-  for await (const r of reader.records({ bytes: false })) {
-    records++;
-    byDir[r.dir]++;
-    const key = `${r.dialect}\u0000${r.type}`;
-    let t = types.get(key);
-    if (!t) types.set(key, (t = { dialect: r.dialect, type: r.type, c2s: 0, s2c: 0 }));
-    t[r.dir]++;
-    let s = perSession.get(r.session);
-    if (!s) perSession.set(r.session, (s = { records: 0 }));
-    s.records++;
-    s.first = Math.min(s.first ?? r.time, r.time);
-    s.last = Math.max(s.last ?? r.time, r.time);
-    first = Math.min(first ?? r.time, r.time);
-    last = Math.max(last ?? r.time, r.time);
-    if (r.error) errors++;
-    if (r.faults?.length) faulted++;
-    if (r.pdu === 'wire') encrypted++;
+  for await (const b of reader.summaryBatches()) {
+    for (let i = 0; i < b.length; i++) {
+      records++;
+      const dir = b.dir(i);
+      const time = b.time[i]!;
+      byDir[dir]++;
+      let byType = types.get(b.dialect[i]!);
+      if (!byType) types.set(b.dialect[i]!, (byType = new Map()));
+      let t = byType.get(b.type[i]!);
+      if (!t) byType.set(b.type[i]!, (t = { dialect: b.dialect[i]!, type: b.type[i]!, c2s: 0, s2c: 0 }));
+      t[dir]++;
+      let s = perSession.get(b.session[i]!);
+      if (!s) perSession.set(b.session[i]!, (s = { records: 0 }));
+      s.records++;
+      s.first = Math.min(s.first ?? time, time);
+      s.last = Math.max(s.last ?? time, time);
+      first = Math.min(first ?? time, time);
+      last = Math.max(last ?? time, time);
+      if (b.error[i]) errors++;
+      if (b.faults[i]?.length) faulted++;
+      if (b.pdu(i) === 'wire') encrypted++;
+    }
   }
   const sessions = (await reader.sessions()).map((meta) => {
     const s = perSession.get(meta.session);
@@ -81,7 +87,7 @@ export async function summarizeCapture(reader: CaptureReader): Promise<CaptureSu
     bytes: files.reduce((n, f) => n + f.size, 0),
     records,
     byDir,
-    types: [...types.values()].sort((a, b) => b.c2s + b.s2c - (a.c2s + a.s2c) || a.type.localeCompare(b.type)),
+    types: [...types.values()].flatMap((m) => [...m.values()]).sort((a, b) => b.c2s + b.s2c - (a.c2s + a.s2c) || a.type.localeCompare(b.type)),
     sessions,
     ...(first !== undefined ? { first, last } : {}),
     errors,
