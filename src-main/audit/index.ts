@@ -10,9 +10,9 @@ import { AuditLog } from './log';
 export { AuditLog, AuditError, entryHash, type AuditEntry, type AuditInput, type VerifyResult } from './log';
 export { canonicalJson } from './canonical';
 
-/** $OTBRIDGE_AUDIT_LOG, else ~/.otbridge/audit.ndjson. */
+/** $OTBRIDGE_AUDIT_LOG, else audit.ndjson in $OTBRIDGE_HOME or ~/.otbridge. */
 export function defaultAuditPath(): string {
-  return process.env.OTBRIDGE_AUDIT_LOG || join(homedir(), '.otbridge', 'audit.ndjson');
+  return process.env.OTBRIDGE_AUDIT_LOG || join(process.env.OTBRIDGE_HOME || join(homedir(), '.otbridge'), 'audit.ndjson');
 }
 
 export function openAuditLog(path: string = defaultAuditPath()): AuditLog {

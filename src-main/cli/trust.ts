@@ -11,8 +11,9 @@ import { fromBase64 } from '../../src-shared/protocol';
 import type { IdentityPolicy } from '../net/handshake';
 import { UsageError } from './command';
 
+/** Where otbridge keeps its files (keys, known identities, audit log, migration runs): $OTBRIDGE_HOME or ~/.otbridge. */
 export function configDir(): string {
-  return process.env.OTBRIDGE_HOME ?? join(process.env.XDG_CONFIG_HOME ?? join(homedir(), '.config'), 'otbridge');
+  return process.env.OTBRIDGE_HOME || join(homedir(), '.otbridge');
 }
 
 export const knownIdentitiesPath = (): string => join(configDir(), 'known_identities.json');

@@ -23,6 +23,8 @@ export interface DemoOptions {
   readonly seed?: number;
   readonly scrypt?: ScryptParams;
   readonly log?: (event: string, fields?: Record<string, unknown>) => void;
+  /** The demo server's audit log for admin scripts (path); none when absent. */
+  readonly auditLog?: string;
   /** Called when the proxy is up, before any bot connects (to listen from the first message). */
   readonly onProxy?: (run: ProxyRun) => void;
 }
@@ -44,6 +46,7 @@ export class Demo {
       botAccounts: Math.max(bots, 50),
       world: { seed: opts.seed ?? 1 },
       uiTipsEveryMs: 1000,
+      ...(opts.auditLog ? { auditLog: opts.auditLog } : {}),
       ...(opts.scrypt ? { scrypt: opts.scrypt } : {}),
     });
     let serverAddress: { host: string; port: number };

@@ -153,3 +153,34 @@ describe('reference server', () => {
     expect(fleet.bots.reduce((n, b) => n + (b.sync?.gaps ?? 0), 0)).toBe(0);
   });
 });
+
+describe('audit', () => {
+  it('every admin script run is in the audit log, and the chain verifies', async () => {
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { openAuditLog } = await import('../audit');
+    const dir = mkdtempSync(join(tmpdir(), 'otb-audit-'));
+    try {
+      const { port } = await start({ auditLog: join(dir, 'audit.ndjson') });
+      const a = client(port, 'admin');
+      await a.c.connect();
+      expect(await a.c.runScript('return 1 + 1')).toMatchObject({ ok: true });
+      expect(await a.c.runScript('while true do end', { timeoutMs: 100 })).toMatchObject({ ok: false, error: { kind: 'timeout' } });
+      const log = openAuditLog(join(dir, 'audit.ndjson'));
+      // The server appends after answering: wait for both entries.
+      let entries = await log.read();
+      for (let i = 0; i < 100 && entries.length < 2; i++) {
+        await new Promise((r) => setTimeout(r, 20));
+        entries = await log.read();
+      }
+      expect(entries.map((e) => [e.kind, e.actor, (e.outcome as { ok: boolean }).ok])).toEqual([
+        ['script.execute', 'admin', true],
+        ['script.execute', 'admin', false],
+      ]);
+      expect((await log.verify()).ok).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

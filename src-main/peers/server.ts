@@ -25,6 +25,7 @@ import { World, type WorldRules } from './world/world';
 import { writeDemoResources } from './demo-resources';
 import { loadOrCreateKeys } from './identity-file';
 import { attachEvents, type EventsModule } from '../net/server/modules/events';
+import { openAuditLog, type AuditLog } from '../audit';
 
 export interface ReferenceServerOptions {
   readonly host?: string;
@@ -53,6 +54,8 @@ export interface ReferenceServerOptions {
    * same path, i.e. conflicts to watch in the console.
    */
   readonly uiTipsEveryMs?: number;
+  /** Audit log for admin script executions (path); none when absent. */
+  readonly auditLog?: string;
 }
 
 /** The password of every bot account. */
@@ -77,6 +80,7 @@ export class ReferenceServer {
   private readonly resources: ResourceStore;
   private detachResources: (() => void) | null = null;
   private readonly log: NonNullable<ReferenceServerOptions['log']>;
+  private readonly audit: AuditLog | null;
 
   private constructor(
     readonly opts: ReferenceServerOptions,
@@ -84,6 +88,7 @@ export class ReferenceServer {
     accounts: AccountStore,
   ) {
     this.log = opts.log ?? (() => {});
+    this.audit = opts.auditLog ? openAuditLog(opts.auditLog) : null;
     this.identity = keys.identity;
     this.accounts = accounts;
     this.tokens = new TokenService({ issuer: opts.issuer ?? 'otbridge-reference', signingKey: keys.tokenKey.privateKey });
@@ -215,7 +220,16 @@ export class ReferenceServer {
       attachScripts(this.server, {
         runner,
         world: () => this.world.snapshot(),
-        onRun: (s, source, outcome) => this.log('script', { session: s.id, account: s.account.name, chars: source.length, ok: !('kind' in outcome) }),
+        onRun: (s, source, outcome) => {
+          const ok = !('kind' in outcome);
+          this.log('script', { session: s.id, account: s.account.name, chars: source.length, ok });
+          this.audit?.append({
+            kind: 'script.execute',
+            actor: s.account.name,
+            params: { session: s.id, player: s.playerId, source: source.length > 4096 ? `${source.slice(0, 4096)}…` : source },
+            outcome: ok ? { ok: true, durationMs: (outcome as { durationMs: number }).durationMs } : { ok: false, kind: (outcome as { kind: string }).kind, message: (outcome as { message: string }).message },
+          }).catch((e: unknown) => this.log('audit failed', { error: (e as Error).message }));
+        },
       });
     }
   }

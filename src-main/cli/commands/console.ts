@@ -7,6 +7,7 @@ import { SERVICE_MODULES } from '../../console/modules';
 import { startWebShell } from '../../shell/web/server';
 import { APP } from '../../console/app-info';
 import { parseIdentityKey } from '../trust';
+import { defaultAuditPath } from '../../audit';
 
 export const consoleCommand: CliCommand = {
   name: 'console',
@@ -74,6 +75,7 @@ proxy in decrypt mode in front of it, and a few bots. For real work:
         demo: {
           bots: intOption(values['demo-bots'], 'demo-bots', 0, 10_000, 5),
           botIntervalMs: intOption(values['demo-interval'], 'demo-interval', 1, 600_000, 400),
+          auditLog: defaultAuditPath(),
           ...(values.capture ? { capture: { path: values.capture, overwrite: true } } : {}),
         },
         log,

@@ -6,6 +6,7 @@ import { createLog } from '../log';
 import { configDir } from '../trust';
 import { ReferenceServer } from '../../peers/server';
 import { hashPassword } from '../../net/auth/passwords';
+import { defaultAuditPath } from '../../audit';
 
 const USAGE = `otbridge server [--host 127.0.0.1] [--port 7180] [options]
 otbridge server hash-password        (reads a password on stdin, prints its scrypt hash)
@@ -17,7 +18,7 @@ events, resources and admin scripts.
   --host H                 address to listen on (default 127.0.0.1)
   --port P                 port (default 7180; 0 = any free port)
   --keys FILE              identity + token-signing keys, created if missing
-                           (default ${join('$XDG_CONFIG_HOME/otbridge', 'server-keys.json')})
+                           (default ~/.otbridge/server-keys.json, or in $OTBRIDGE_HOME)
   --accounts FILE          more accounts: {"accounts":[{"name","passwordHash","scope":["player"]}]}
   --no-demo-accounts       without demo/demo, admin/admin and qa/qa
   --demo-accounts-anywhere keep the demo accounts on a non-loopback address (unsafe)
@@ -30,6 +31,8 @@ events, resources and admin scripts.
   --move-interval MS       a player's minimum time between steps (default 150)
   --creatures N            creatures in the world (default 400)
   --no-scripts             refuse SCRIPT_EXECUTE
+  --audit FILE             audit log of admin scripts (default ~/.otbridge/audit.ndjson; --no-audit for none)
+  --no-audit               do not audit scripts
   --json                   log one JSON object per line
 
 The identity key's fingerprint and base64url public key are printed at start:
@@ -64,6 +67,8 @@ export const serverCommand: CliCommand = {
       'move-interval': { type: 'string' },
       creatures: { type: 'string' },
       'no-scripts': { type: 'boolean', default: false },
+      audit: { type: 'string' },
+      'no-audit': { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
     });
     if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}"`);
@@ -79,6 +84,7 @@ export const serverCommand: CliCommand = {
       botAccounts: intOption(values.bots, 'bots', 0, 100_000, 0),
       ...(values.resources ? { resourcesDir: values.resources } : {}),
       scripts: !values['no-scripts'],
+      ...(values['no-audit'] ? {} : { auditLog: values.audit ?? defaultAuditPath() }),
       world: {
         seed: intOption(values.seed, 'seed', 0, 2 ** 31, 1),
         moveIntervalMs: intOption(values['move-interval'], 'move-interval', 0, 60_000, 150),

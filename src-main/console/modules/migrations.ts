@@ -42,7 +42,7 @@ export interface MigrationsModuleOptions {
 }
 
 export function defaultMigrationsDir(): string {
-  return process.env.OTBRIDGE_MIGRATIONS_DIR || join(homedir(), '.otbridge', 'migrations');
+  return process.env.OTBRIDGE_MIGRATIONS_DIR || join(process.env.OTBRIDGE_HOME || join(homedir(), '.otbridge'), 'migrations');
 }
 
 /** What migrate.verify needs of a run after its endpoints are closed. */

@@ -10,6 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { REQUEST_CHANNELS, ServiceError } from '../../../src-shared/ipc/contract';
 import { ConsoleServices, type UiConnection } from '../../console/services';
 import { SERVICE_MODULES } from '../../console/modules';
+import { defaultAuditPath } from '../../audit';
 import { projectRoot } from '../../console/paths';
 
 const root = projectRoot();
@@ -60,7 +61,7 @@ async function createWindow(services: ConsoleServices): Promise<BrowserWindow> {
 async function start(): Promise<void> {
   await app.whenReady();
   const services = new ConsoleServices(
-    { shell: 'electron', demo: process.argv.includes('--no-demo') ? false : {} },
+    { shell: 'electron', demo: process.argv.includes('--no-demo') ? false : { auditLog: defaultAuditPath() } },
     SERVICE_MODULES.map((m) => m()),
   );
   await services.start();
