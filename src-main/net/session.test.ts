@@ -141,6 +141,18 @@ describe('limits and hostile peers', () => {
     expect(c.connection!.isOpen).toBe(true);
   });
 
+  it('heartbeats keep a quiet session alive past the idle timeout; without them it is closed', async () => {
+    t = await startTestServer({ idleTimeoutMs: 600, heartbeatAfterMs: 60_000 });
+    const talker = t.client({ heartbeatAfterMs: 150, reconnectAttempts: 0 });
+    const quiet = t.client({ heartbeatAfterMs: 60_000, credentials: { account: 'bot1', password: 'bot1' }, reconnectAttempts: 0 });
+    await talker.connect();
+    await quiet.connect();
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(talker.connection!.isOpen).toBe(true);
+    expect(talker.connection!.framesOut).toBeGreaterThan(4); // handshake, login and heartbeats
+    expect(quiet.connection!.isOpen).toBe(false);
+  });
+
   it('closes an idle connection', async () => {
     t = await startTestServer({ idleTimeoutMs: 300 });
     const socket = connect(t.port, '127.0.0.1');

@@ -37,6 +37,10 @@ export interface UpClientOptions {
   /** Refresh the access token on our own at this fraction of its life (spec: 0.8). */
   readonly refreshAt?: number;
   readonly connectTimeoutMs?: number;
+  /** Send a HEARTBEAT after this long without sending (spec: 10 000 ms). */
+  readonly heartbeatAfterMs?: number;
+  /** Close after this long without receiving (spec: 30 000 ms). */
+  readonly idleTimeoutMs?: number;
   readonly requestTimeoutMs?: number;
   readonly ports?: CodecPorts;
   readonly ticker?: Ticker;
@@ -130,6 +134,8 @@ export class UpClient extends EventEmitter<ClientEvents> {
     const conn = new FramedConnection(socket, {
       role: 'client',
       ...(this.opts.requestTimeoutMs ? { requestTimeoutMs: this.opts.requestTimeoutMs } : {}),
+      ...(this.opts.heartbeatAfterMs ? { heartbeatAfterMs: this.opts.heartbeatAfterMs } : {}),
+      ...(this.opts.idleTimeoutMs ? { idleTimeoutMs: this.opts.idleTimeoutMs } : {}),
       ...(this.opts.ports ? { ports: this.opts.ports } : {}),
       ...(this.opts.ticker ? { ticker: this.opts.ticker } : {}),
     });
