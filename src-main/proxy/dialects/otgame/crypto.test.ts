@@ -4,7 +4,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { adler32 } from './adler32';
 import { OT_KEY } from './ot-key';
 import { bigintRsaKey, modPow, nodeRsaKey, otServerKey, rsaKeyFromPem } from './rsa';
-import { readXteaKey, writeXteaKey, xteaDecryptInPlace, xteaEncryptInPlace, xteaSchedule, type XteaKey } from './xtea';
+import { readXteaKey, writeXteaKey, xteaDecryptInPlace, xteaDecryptInto, xteaEncryptInPlace, xteaSchedule, type XteaKey } from './xtea';
 
 /** OTClient's Protocol::xteaDecrypt loop, transliterated: rounds outside, blocks inside, sums computed on the fly. */
 function referenceDecrypt(key: XteaKey, data: Uint8Array): void {
@@ -49,6 +49,34 @@ describe('XTEA', () => {
         expect(mine).toEqual(data);
         expect(theirs).toEqual(data);
       }),
+    );
+  });
+
+  it('decrypts four, two and one blocks side by side exactly as one at a time (every length up to 40 blocks)', () => {
+    fc.assert(
+      fc.property(keyArb, fc.integer({ min: 0, max: 40 }), fc.integer({ min: 0, max: 9 }), fc.integer({ min: 0, max: 9 }), (key, blocks, lead, dstLead) => {
+        const s = xteaSchedule(key);
+        const plain = Uint8Array.from({ length: blocks * 8 }, (_, i) => (i * 151 + blocks) & 0xff);
+        const src = new Uint8Array(lead + plain.length + 3).fill(0xaa);
+        src.set(plain, lead);
+        xteaEncryptInPlace(s, src, lead, lead + plain.length);
+        const reference = src.slice(lead, lead + plain.length);
+        referenceDecrypt(s.key, reference);
+        expect(reference).toEqual(plain);
+        // Into another buffer at an unaligned offset, the source left as it was.
+        const before = src.slice();
+        const dst = new Uint8Array(dstLead + plain.length + 5).fill(0x55);
+        xteaDecryptInto(s, src, lead, lead + plain.length, dst, dstLead);
+        expect(dst.subarray(dstLead, dstLead + plain.length)).toEqual(plain);
+        expect(dst.subarray(0, dstLead).every((b) => b === 0x55)).toBe(true);
+        expect(dst.subarray(dstLead + plain.length).every((b) => b === 0x55)).toBe(true);
+        expect(src).toEqual(before);
+        // In place.
+        xteaDecryptInPlace(s, src, lead, lead + plain.length);
+        expect(src.subarray(lead, lead + plain.length)).toEqual(plain);
+        expect(src.subarray(lead + plain.length).every((b) => b === 0xaa)).toBe(true);
+      }),
+      { numRuns: 300 },
     );
   });
 

@@ -173,6 +173,38 @@ describe('decode problems are reported precisely', () => {
   });
 });
 
+describe('decoded messages stay valid while later frames are decoded (they share buffers)', () => {
+  const blocks = STATES['blocks, sequence, XTEA (14.05+)']!;
+  const classic = STATES['classic, sequence, XTEA (12.90–14.04)']!;
+  const message = (n: number, seed: number): Uint8Array => new Uint8Array(n).map((_, i) => (i * seed + (i >> 3)) & 0xff);
+
+  it('any mix of sizes, compressed or not, in both layouts: every payload still holds its own bytes at the end', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 1, max: 20_000 }), fc.boolean(), fc.boolean()), { minLength: 1, maxLength: 40 }),
+        (specs) => {
+          const sent = specs.map(([n, compress], i) => ({ bytes: message(n, 2 * i + 3), compress }));
+          const states = specs.map(([, , b]) => (b ? blocks : classic));
+          const got = sent.map((m, i) => decodeFrame(encodeFrame(m.bytes, states[i]!, { seq: i + 1, compress: m.compress }), states[i]!));
+          for (const [i, d] of got.entries()) {
+            expect(d.error).toBeUndefined();
+            expect(d.payload).toEqual(sent[i]!.bytes);
+          }
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+
+  it('a 14.05 frame larger than 64 KiB gets a buffer of its own: small frames decoded after it do not write into it', () => {
+    const big = message(100_000, 7);
+    const first = decodeFrame(encodeFrame(big, blocks, { seq: 1 }), blocks);
+    const later = Array.from({ length: 50 }, (_, i) => decodeFrame(encodeFrame(message(500, i + 1), blocks, { seq: i + 2, compress: i % 2 === 0 }), blocks));
+    expect(first.payload).toEqual(big);
+    for (const [i, d] of later.entries()) expect(d.payload).toEqual(message(500, i + 1));
+  });
+});
+
 describe('FrameSplitter', () => {
   it('cuts frames at any chunking, across layouts switched between frames', () => {
     fc.assert(

@@ -7,7 +7,7 @@
  */
 import { deflateRawSync } from 'node:zlib';
 import { adler32 } from './adler32';
-import { inflateRaw, InflateError } from './inflate';
+import { inflatedBytes, inflateRawShared, InflateError } from './inflate';
 import { type ChecksumMode, type FrameLayout } from './framing';
 import { xteaDecryptInto, xteaEncryptInPlace, type XteaSchedule } from './xtea';
 
@@ -54,7 +54,7 @@ let slabUsed = 0;
 function slabFor(n: number): number {
   if (n > SLAB_SIZE >>> 2) {
     slab = new Uint8Array(n);
-    slabUsed = SLAB_SIZE; // the next frame starts a fresh slab
+    slabUsed = n; // full: the next frame starts a fresh slab (frames of the 14.05 layout may pass 64 KiB)
     return 0;
   }
   if (slabUsed + n > slab.length) {
@@ -64,6 +64,11 @@ function slabFor(n: number): number {
   const at = slabUsed;
   slabUsed = (slabUsed + n + 7) & ~7;
   return at;
+}
+
+/** Gives back the current slab from `at` on (bytes no view was handed out for). */
+function slabRewind(at: number): void {
+  if (at < slabUsed) slabUsed = at;
 }
 
 // A plain function, not a closure per call: decodeFrame runs for every frame (see bench/otgame.bench.ts).
@@ -106,11 +111,13 @@ export function decodeFrame(frame: Uint8Array, st: FrameState, flags: string[] =
   let from = at;
   let to = n;
   const size = n - at;
+  /** Where the decrypted body starts in the slab (-1: not decrypted). */
+  let base = -1;
   if (st.xtea) {
     flags.push('XTEA');
     if (size === 0 || size % 8 !== 0) return failed(flags, checksumField, seq, compressed, `XTEA_BLOCK: encrypted body of ${size} bytes is not a non-empty multiple of 8`, st);
     // Decrypted straight into a slab: the message is then one view of it — no copy, no malloc, no second view.
-    const base = slabFor(size);
+    base = slabFor(size);
     src = slab;
     xteaDecryptInto(st.xtea, frame, at, n, slab, base);
     if (st.layout === 'classic') {
@@ -136,12 +143,17 @@ export function decodeFrame(frame: Uint8Array, st: FrameState, flags: string[] =
     flags.push('INNER_LENGTH');
     from = at + 2;
   }
-  if (!compressed) return { payload: src === frame ? frame.slice(from, to) : src.subarray(from, to), checksumField, seq, compressed, flags, state: st };
+  // A view made with the constructor, not subarray(): half the cost (16 vs 29 ns; subarray looks up the species constructor).
+  if (!compressed) return { payload: src === frame ? frame.slice(from, to) : new Uint8Array(slab.buffer, from, to - from), checksumField, seq, compressed, flags, state: st };
   const max = st.maxInflated ?? MAX_INFLATED;
   try {
-    const out = inflateRaw(src, max, from, to);
-    if (out.length === 0) return failed(flags, checksumField, seq, compressed, `DEFLATE: the ${to - from}-byte compressed body inflates to nothing`, st);
-    return { payload: out, checksumField, seq, compressed, flags, state: st };
+    const n = inflateRawShared(src, max, from, to);
+    if (n === 0) return failed(flags, checksumField, seq, compressed, `DEFLATE: the ${to - from}-byte compressed body inflates to nothing`, st);
+    // The compressed bytes are spent: the inflated message takes their place in the slab (one copy, no allocation).
+    if (base >= 0 && src === slab) slabRewind(base);
+    const at = slabFor(n);
+    slab.set(inflatedBytes().subarray(0, n), at);
+    return { payload: new Uint8Array(slab.buffer, at, n), checksumField, seq, compressed, flags, state: st };
   } catch (e) {
     if (!(e instanceof InflateError)) throw e;
     if (e.message.startsWith('output exceeds')) return failed(flags, checksumField, seq, compressed, `DEFLATE: body inflates past ${max} bytes`, st);

@@ -6,8 +6,8 @@
  * Unknown opcodes are named UNKNOWN_0x.. and flagged, never an error.
  */
 import { type Dir } from '../../../../src-shared/records';
-import { fieldDecoder, lastComplete, type FieldContext } from './fields';
-import { opcodeName, type Service } from './opcodes';
+import { fieldDecoder, type FieldContext, type Fields } from './fields';
+import { isKnownOpcode, opcodeName, type Service } from './opcodes';
 import { FieldError, opHex, Reader } from './reader';
 
 export interface NamedMessage {
@@ -32,8 +32,8 @@ export function nameMessages(service: Service, dir: Dir, payload: Uint8Array, ct
   const code = payload[0]!;
   const type = opcodeName(service, dir, code);
   // The first message's fields are the body; later ones go to body.then with their type.
-  const body: Record<string, unknown> = { op: opHex(code) };
-  let then: Record<string, unknown>[] | undefined;
+  let body: Fields = { op: opHex(code) };
+  let then: Fields[] | undefined;
   let entry = body;
   let op = code;
   let count = 0;
@@ -42,22 +42,25 @@ export function nameMessages(service: Service, dir: Dir, payload: Uint8Array, ct
     count++;
     const decode = fieldDecoder(service, dir, op);
     if (!decode) {
-      if (opcodeName(service, dir, op).startsWith('UNKNOWN_') && !flags.includes('UNKNOWN_OPCODE')) flags.push('UNKNOWN_OPCODE');
+      if (!isKnownOpcode(service, dir, op) && !flags.includes('UNKNOWN_OPCODE')) flags.push('UNKNOWN_OPCODE');
       if (r.left > 0) entry.undecoded = `${r.left} byte(s) from offset ${r.pos} (no field layout for ${opHex(op)})`;
       break;
     }
     const at = r.pos - 1;
     try {
-      const f = decode(r, ctx);
-      for (const k in f) entry[k] = f[k];
-      if (!lastComplete) {
+      // The decoder writes straight into the entry: no object of its own, no copy.
+      if (!decode(r, ctx, entry)) {
         if (r.left > 0) entry.undecoded = `${r.left} byte(s) from offset ${r.pos} (layout depends on the client's assets or version)`;
         break;
       }
     } catch (e) {
       if (!(e instanceof FieldError)) throw e;
       flags.push('TRUNCATED_FIELD');
-      entry.truncated = `${e.message} (message started at offset ${at})`;
+      // What the decoder wrote before the field ran out is dropped: the entry keeps only its name and where it broke.
+      const cut: Fields = entry === body ? { op: entry.op } : { op: entry.op, type: entry.type };
+      cut.truncated = `${e.message} (message started at offset ${at})`;
+      if (entry === body) body = cut;
+      else if (then && then[then.length - 1] === entry) then[then.length - 1] = cut;
       break;
     }
     if (r.left === 0) break;

@@ -104,7 +104,17 @@ export function opcodeTable(service: Service, dir: Dir): ReadonlyMap<number, str
   return dir === 'c2s' ? GAME_C2S : GAME_S2C;
 }
 
+/** Every opcode's name, UNKNOWN_0x.. included, as an array: the name of each message is one indexed load (no Map lookup, no string built). */
+const names = (m: ReadonlyMap<number, string>): readonly string[] => Array.from({ length: 256 }, (_, op) => m.get(op) ?? `UNKNOWN_${opHex(op)}`);
+const NAMES = { loginC2s: names(LOGIN_C2S), loginS2c: names(LOGIN_S2C), gameC2s: names(GAME_C2S), gameS2c: names(GAME_S2C) };
+
 /** The name of an opcode, or UNKNOWN_0x7A. */
 export function opcodeName(service: Service, dir: Dir, code: number): string {
-  return opcodeTable(service, dir).get(code) ?? `UNKNOWN_${opHex(code)}`;
+  const t = service === 'login' ? (dir === 'c2s' ? NAMES.loginC2s : NAMES.loginS2c) : dir === 'c2s' ? NAMES.gameC2s : NAMES.gameS2c;
+  return t[code & 0xff]!;
+}
+
+/** Whether the opcode has a name for this service and direction. */
+export function isKnownOpcode(service: Service, dir: Dir, code: number): boolean {
+  return opcodeTable(service, dir).has(code & 0xff);
 }

