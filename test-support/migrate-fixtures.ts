@@ -6,6 +6,7 @@
  * reason each must be rejected for, so a test can compare the rejects file
  * with it.
  */
+import { seededRandom } from '../src-shared/random';
 import type Database from 'better-sqlite3';
 import { CANARY_TABLES, CANARY_GUILD_TRIGGER, TFS_TABLES, ddl } from './migrate-schemas';
 import { type MariaDb } from './mariadb';
@@ -32,16 +33,7 @@ export interface TfsFixture {
 }
 
 /** Small deterministic PRNG (mulberry32): the same seed gives the same data set. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const rng = seededRandom;
 
 const NAMES = ['Łukasz Żółć', 'Ærøskøbing', 'Дмитрий', '東京', 'Zoë', "O'Neil", 'Ñandú', 'Ümit', 'Björk', 'محمد'];
 

@@ -12,6 +12,7 @@
  * - every decoded body re-parses from its bytes and passes its schema;
  * - every error code of the decode path is reached (so the fuzz is really exercising them).
  */
+import { seededRandom } from '../../src-shared/random';
 import { describe, expect, it } from 'vitest';
 import {
   ALL_MESSAGES,
@@ -36,16 +37,7 @@ const MAX_PAYLOAD = 65_536;
 const KEY = new Uint8Array(32).map((_, i) => 255 - i);
 
 /** mulberry32: small, fast, and the same sequence on every machine. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const prng = seededRandom;
 
 interface Config {
   readonly name: string;
