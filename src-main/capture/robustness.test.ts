@@ -75,6 +75,22 @@ describe('byte order', () => {
   });
 });
 
+describe('byte order, mixed', () => {
+  it('a little-endian capture with a big-endian one appended (cat): both indexed, the second one\'s packets skipped with warnings', async () => {
+    const path = join(dir, 'mixed.pcapng');
+    await writeFile(path, Buffer.concat([original, toBigEndian(original)]));
+    const reader = await CaptureReader.open(path, { persistIndex: false });
+    expect(reader.recordCount).toBe(2 * records.length);
+    const ids: number[] = [];
+    for await (const r of reader.records()) ids.push(r.id);
+    expect(ids).toEqual(records.map((r) => r.id)); // the first section's, read as they are
+    const skipped = reader.warnings.filter((w) => w.kind === 'skipped-block');
+    expect(skipped).toHaveLength(records.length);
+    for (const w of skipped) expect(w.offset).toBeGreaterThanOrEqual(original.length);
+    await reader.close();
+  });
+});
+
 describe('truncation', () => {
   it('at any offset: every whole block before the cut is read and the cut is reported', async () => {
     const headerEnd = boundaries[2]!; // SHB + IDB
