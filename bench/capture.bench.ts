@@ -22,8 +22,6 @@ const GOAL = 0.5;
 
 function render(r: CaptureReadingResult, written: { seconds: number }): string {
   const floor = r.results[0]!;
-  // Index open and rebuild put the whole index (32 bytes an entry) in memory never used before; what that costs here.
-  const firstTouch = (r.indexEntries * 32 * r.freshPageMicros) / 4096 / 1e6;
   const rows = r.results.map((m, i) => {
     return [
       m.name,
@@ -32,6 +30,7 @@ function render(r: CaptureReadingResult, written: { seconds: number }): string {
       `${(m.bytesPerSec / 1e9).toFixed(2)} GB/s`,
       `${((m.seconds / r.messages) * 1e9).toFixed(0)} ns`,
       i === 0 ? '1 (floor)' : m.ofFloor.toFixed(2),
+      `${m.pageFaults.toLocaleString('en')} ≈ ${fmt.ms((m.pageFaults * r.freshPageMicros) / 1000)}`,
       i === 1 || i === 2 ? (m.ofFloor >= GOAL ? 'met' : 'not met') : '',
     ];
   });
@@ -39,13 +38,13 @@ function render(r: CaptureReadingResult, written: { seconds: number }): string {
   return [
     `A capture of ${r.messages.toLocaleString('en')} messages (${r.indexEntries.toLocaleString('en')} index entries with the session blocks), ${fmt.mib(r.bytes)} in ${r.parts} parts, written by CaptureWriter with its default options in ${written.seconds.toFixed(1)} s: every UP/2.0 catalogue type in both roles, 64 sessions interleaved, one frame in 32 undecrypted and one with an error and faults.`,
     '',
-    table(['', 'median run', 'messages', 'bytes', 'per message', 'speed ÷ floor', `goal ≥ ${GOAL} (indexing)`], rows),
+    table(['', 'median run', 'messages', 'bytes', 'per message', 'speed ÷ floor', 'page faults ¹', `goal ≥ ${GOAL} (indexing)`], rows),
     '',
     `Medians of ${r.rounds} paired rounds (2 warm-up rounds not counted); each round runs the floor and every reader once, in an order that alternates, and "speed ÷ floor" is the median of the per-round ratios. The floor: ${floor.what}. The machine is shared: load average ${load(r.loadBefore)} before, ${load(r.loadAfter)} after (1/5/15 min) on 2 cores — absolute times are inflated and vary from run to run; the ratios are what the side-by-side rounds make comparable.`,
     '',
     ...r.results.slice(1).map((m) => `- **${m.name}**: ${m.what}.`),
     '',
-    `Opening or rebuilding the index puts all of it — ${fmt.mib(r.indexEntries * 32)} — in memory the process has not used before, and the first touch of such memory costs ${r.freshPageMicros.toFixed(1)} µs per 4 KiB page on this machine (a virtual machine; measured after the rounds, median of three 32 MiB allocations; bare metal takes well under 1 µs): about ${fmt.ms(firstTouch * 1000)} of each of those two rows is that, not reading or checking, and it varies with the machine's memory more than anything here does.`,
+    `¹ Minor page faults of the process during a run (median): memory touched for the first time — above all the index, ${fmt.mib(r.indexEntries * 32)} that opening or rebuilding it puts in memory the process has not used before. On this machine (a virtual machine) a first touch costs ${r.freshPageMicros.toFixed(1)} µs per 4 KiB page (measured after the rounds, median of three 32 MiB allocations; bare metal takes well under 1 µs), which gives the time after "≈": that much of each run is the machine providing memory, not reading or checking, and it varies with the machine more than anything else here.`,
     '',
     'To measure a capture of your own, or from another benchmark: `import { measureCaptureReading } from "./capture.bench"` (or `./capture/measure`) and `await measureCaptureReading(path, { rounds: 9 })` — the capture must have an up-to-date index (open it once with CaptureReader to build one). It returns these rows with their per-round times.',
   ].join('\n');

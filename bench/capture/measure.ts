@@ -29,6 +29,8 @@ export interface Measured {
   readonly bytesPerSec: number;
   /** Median over rounds of (floor seconds / this candidate's seconds): 1 = as fast as reading and touching the bytes. */
   readonly ofFloor: number;
+  /** Median minor page faults of the process during a run: memory touched for the first time. */
+  readonly pageFaults: number;
   readonly rounds: readonly number[];
 }
 
@@ -232,16 +234,21 @@ export async function measureCaptureReading(path: string, o: MeasureOptions = {}
 
   const all = [floor, ...candidates];
   const times: number[][] = all.map(() => []);
+  const faults: number[][] = all.map(() => []);
   const loadBefore = loadavg();
   try {
     for (let round = 0; round < warmup + rounds; round++) {
       // Alternate the order so that no candidate always follows the same one (page cache, GC, JIT state).
       const order = round % 2 === 0 ? all.map((_, i) => i) : all.map((_, i) => all.length - 1 - i);
       for (const i of order) {
+        const f0 = process.resourceUsage().minorPageFault;
         const t0 = performance.now();
         expect(all[i]!.name, await all[i]!.run(), messages);
         const dt = (performance.now() - t0) / 1000;
-        if (round >= warmup) times[i]!.push(dt);
+        if (round >= warmup) {
+          times[i]!.push(dt);
+          faults[i]!.push(process.resourceUsage().minorPageFault - f0);
+        }
       }
       o.onRound?.(round + 1, warmup + rounds);
     }
@@ -263,6 +270,7 @@ export async function measureCaptureReading(path: string, o: MeasureOptions = {}
       messagesPerSec: messages / seconds,
       bytesPerSec: bytes / seconds,
       ofFloor: median(t.map((s, r) => floorTimes[r]! / s)),
+      pageFaults: median(faults[i]!),
       rounds: t,
     };
   });
