@@ -270,8 +270,17 @@ export class MysqlDatabase implements Source, Target {
   }
 
   private insertSql(b: WriteBatch, rows: readonly Value[][]): string {
-    const values = rows.map((r) => `(${r.map((v) => mysql.escape(toParam(v))).join(',')})`).join(',');
-    let sql = `INSERT INTO ${qi(b.table)} (${b.columns.map(qi).join(',')}) VALUES ${values}`;
+    let sql = `INSERT INTO ${qi(b.table)} (${b.columns.map(qi).join(',')}) VALUES `;
+    // One string grown in place: about half the client CPU of mapping rows and values to arrays and joining them (bench:migrate).
+    for (let i = 0; i < rows.length; i++) {
+      const r = rows[i]!;
+      sql += i ? ',(' : '(';
+      for (let j = 0; j < r.length; j++) {
+        if (j) sql += ',';
+        sql += literal(r[j]!);
+      }
+      sql += ')';
+    }
     if (b.mode === 'upsert') {
       const same = b.key.map((k) => `${qi(k)} <=> VALUES(${qi(k)})`).join(' AND ');
       const guard = `${qi(b.key[0]!)} = IF(${same}, ${qi(b.key[0]!)}, 1/0)`;
@@ -318,6 +327,25 @@ export class MysqlDatabase implements Source, Target {
     const c = this.conn;
     this.conn = undefined;
     if (c) await c.promise().end().catch(() => c.destroy());
+  }
+}
+
+/**
+ * A value as an SQL literal, the same text mysql2's escape() gives (numbers
+ * and BigInts as digits, bytes as X'…', text quoted with backslash escapes —
+ * the session never sets NO_BACKSLASH_ESCAPES), without its general
+ * dispatch or wrapping each byte array in a Buffer first.
+ */
+export function literal(v: Value): string {
+  if (v === null) return 'NULL';
+  switch (typeof v) {
+    case 'number':
+    case 'bigint':
+      return `${v}`;
+    case 'string':
+      return mysql.escape(v);
+    default:
+      return `X'${Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('hex')}'`;
   }
 }
 
