@@ -14,8 +14,12 @@ import { FaultsView } from './views/FaultsView';
 import { StateView } from './views/StateView';
 import { ConflictsView } from './views/ConflictsView';
 import { ReplayView } from './views/ReplayView';
+import { MigrationsView } from './views/migrations/MigrationsView';
+import { ConfigView } from './views/config/ConfigView';
+import { AuditView } from './views/audit/AuditView';
 import { EmptyState } from './components/EmptyState';
 import { Notices } from './components/Notices';
+import { DropZone } from './components/DropZone';
 
 const TITLES: Record<ViewName, string> = {
   sessions: 'Sessions',
@@ -25,7 +29,13 @@ const TITLES: Record<ViewName, string> = {
   metrics: 'Metrics',
   faults: 'Faults',
   replay: 'Replay',
+  migrations: 'Migrations',
+  config: 'Config',
+  audit: 'Audit log',
 };
+
+/** Alt+1 … Alt+9 for the first nine views, Alt+0 for the tenth. */
+const viewKey = (i: number): string => String((i + 1) % 10);
 
 const viewFromHash = (): ViewName | null => {
   const h = window.location.hash.replace(/^#\/?/, '');
@@ -61,12 +71,12 @@ export function App() {
     localStorage.setItem('otbridge.theme', theme);
   }, [theme]);
 
-  // Alt+1…6 switch views; "/" focuses the traffic filter (as in many tools) unless typing already.
+  // Alt+1…9, 0 switch views; "/" focuses the traffic filter (as in many tools) unless typing already.
   useEffect(() => {
     const onKey = (e: KeyboardEvent): void => {
       const typing = e.target instanceof HTMLElement && (e.target.tagName === 'INPUT' || e.target.tagName === 'TEXTAREA' || e.target.tagName === 'SELECT');
-      if (e.altKey && /^[1-9]$/.test(e.key)) {
-        const v = VIEWS[Number(e.key) - 1];
+      if (e.altKey && /^[0-9]$/.test(e.key)) {
+        const v = VIEWS[(Number(e.key) + 9) % 10];
         if (v) {
           client.store.getState().setView(v);
           e.preventDefault();
@@ -119,7 +129,7 @@ export function App() {
       <div className="body">
         <nav className="nav" aria-label="views">
           {VIEWS.map((v, i) => (
-            <a key={v} href={`#${v}`} data-testid={`nav-${v}`} aria-current={v === view ? 'page' : undefined} className={v === view ? 'active' : ''} title={`Alt+${i + 1}`}>
+            <a key={v} href={`#${v}`} data-testid={`nav-${v}`} aria-current={v === view ? 'page' : undefined} className={v === view ? 'active' : ''} title={`Alt+${viewKey(i)}`}>
               {TITLES[v]}
             </a>
           ))}
@@ -135,6 +145,7 @@ export function App() {
         </main>
       </div>
       <Notices />
+      <DropZone />
     </div>
   );
 }
@@ -155,5 +166,11 @@ function CurrentView({ view }: { view: ViewName }) {
       return <FaultsView />;
     case 'replay':
       return <ReplayView />;
+    case 'migrations':
+      return <MigrationsView />;
+    case 'config':
+      return <ConfigView />;
+    case 'audit':
+      return <AuditView />;
   }
 }

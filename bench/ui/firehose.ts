@@ -61,6 +61,8 @@ export class Firehose {
       case 'faults.list':
       case 'conflicts.list':
       case 'state.versions':
+      case 'capture.list':
+      case 'migrate.runs':
         return [];
       case 'traffic.subscribe':
         c.subscription = this.nextSub++;

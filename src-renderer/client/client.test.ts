@@ -24,7 +24,9 @@ function services(b: FakeBridge): FakeBridge {
     .handle('faults.list', () => [fault('f1')])
     .handle('metrics.snapshot', () => metrics(1000))
     .handle('conflicts.list', () => [conflict(1, '/a')])
-    .handle('traffic.subscribe', () => subscription(1, rows(1, 3)));
+    .handle('traffic.subscribe', () => subscription(1, rows(1, 3)))
+    .handle('capture.list', () => [])
+    .handle('migrate.runs', () => []);
 }
 
 beforeEach(() => {
@@ -41,7 +43,7 @@ describe('ConsoleClient.connect', () => {
     const s = store.getState();
     expect(s.info?.name).toBe('otbridge');
     expect(s.proxy?.demo?.bots).toBe(3);
-    expect([...s.sessions.keys()]).toEqual([1]);
+    expect([...s.sessions.keys()]).toEqual(['live/1']);
     expect([...s.faults.keys()]).toEqual(['f1']);
     expect(s.metrics?.at).toBe(1000);
     expect([...s.conflicts.keys()]).toEqual([1]);
@@ -59,12 +61,12 @@ describe('ConsoleClient.connect', () => {
     sessions.resolve([sessionRow(1), sessionRow(2)]);
     await done;
     frame();
-    expect([...store.getState().sessions.keys()]).toEqual([1, 2]);
+    expect([...store.getState().sessions.keys()]).toEqual(['live/1', 'live/2']);
     // After the snapshot: applied on the next frame.
     bridge.emit('sessions.changed', [sessionRow(3)]);
-    expect([...store.getState().sessions.keys()]).toEqual([1, 2]);
+    expect([...store.getState().sessions.keys()]).toEqual(['live/1', 'live/2']);
     frame();
-    expect([...store.getState().sessions.keys()]).toEqual([3]);
+    expect([...store.getState().sessions.keys()]).toEqual(['live/3']);
   });
 
   it('keeps rows that overtake the subscribe answer, without duplicates', async () => {

@@ -29,16 +29,6 @@ export class FaultsController {
     }
   }
 
-  /**
-   * Reloads the list: the services push 'faults.changed' when faults are
-   * added, changed or removed, not each time one hits a message, so the
-   * Faults view refreshes the counters this way while it is open.
-   */
-  async refresh(): Promise<void> {
-    const list = await this.bridge.invoke('faults.list', undefined);
-    this.store.getState().setFaults(list);
-  }
-
   async remove(id: string): Promise<void> {
     const res = await this.bridge.invoke('faults.remove', { id });
     if (res.removed) this.store.getState().dropFault(id);

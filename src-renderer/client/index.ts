@@ -3,7 +3,7 @@
  * `connect()` runs on every (re)connection: listeners first, then the
  * snapshots, so nothing pushed in between is lost (docs/architecture.md).
  */
-import type { Bridge } from '../../src-shared/ipc/contract';
+import type { Bridge, SourceRef } from '../../src-shared/ipc/contract';
 import type { ConsoleStore } from '../store';
 import { perFrame, type Schedule } from './frame';
 import { LiveUpdates } from './live';
@@ -12,6 +12,11 @@ import { StateController } from './state';
 import { FaultsController } from './faults';
 import { ConflictsController } from './conflicts';
 import { ReplayController } from './replay';
+import { CapturesController } from './captures';
+import { MigrationsController } from './migrations';
+import { ConfigController } from './config';
+import { AuditController } from './audit';
+import { sameSource } from '../sources';
 
 export interface ClientOptions {
   readonly schedule?: Schedule;
@@ -26,7 +31,13 @@ export class ConsoleClient {
   readonly faults: FaultsController;
   readonly conflicts: ConflictsController;
   readonly replay: ReplayController;
+  readonly captures: CapturesController;
+  readonly migrations: MigrationsController;
+  readonly config: ConfigController;
+  readonly audit: AuditController;
   private detach: (() => void) | null = null;
+  /** Migration runs whose status is being fetched (events of an unknown run come ten a second). */
+  private readonly fetchingRuns = new Set<string>();
 
   constructor(
     readonly bridge: Bridge,
@@ -39,8 +50,15 @@ export class ConsoleClient {
     this.faults = new FaultsController(bridge, store);
     this.conflicts = new ConflictsController(bridge, store);
     this.replay = new ReplayController(bridge, store);
+    this.captures = new CapturesController(bridge, store);
+    this.migrations = new MigrationsController(bridge, store);
+    this.config = new ConfigController(bridge, store);
+    this.audit = new AuditController(bridge, store);
     // The events of a replay run arrive from the services; its report is fetched when it ends.
     this.live.onReplayDone = (runId) => void this.replay.loadReport(runId);
+    this.live.onCapturesChanged = (list) => void this.capturesChanged(list.map((c) => c.id));
+    this.live.onUnknownMigration = (runId) => this.fetchRun(runId);
+    this.live.onAuditAppended = (lines) => this.audit.onAppended(lines);
   }
 
   /** Listens to pushed events (once) and loads every snapshot; call again after a reconnect. */
@@ -66,9 +84,60 @@ export class ConsoleClient {
         this.store.getState().setFaults(l);
       }, fail('faults')),
       this.bridge.invoke('metrics.snapshot', undefined).then((m) => this.store.getState().addMetrics([m]), fail('metrics')),
+      this.captures.list().then(() => this.capturesChanged([...this.store.getState().captures.keys()], false), fail('the open captures')),
+      // A console built without the migrations module answers UNAVAILABLE: its view says so when opened.
+      this.migrations.loadRuns().catch((e: { code?: string }) => e.code === 'UNAVAILABLE' || fail('migration runs')(e)),
       this.conflicts.load(),
       this.traffic.subscribe(s.filterApplied),
       s.stateSession !== null ? this.state.loadVersions(s.stateSession) : Promise.resolve(),
+    ]);
+  }
+
+  /**
+   * Captures opened or closed: their sessions join or leave the Sessions list
+   * (main pushes sessions.changed for the live proxy only), and a source that
+   * was closed gives way to the live proxy.
+   */
+  private async capturesChanged(open: readonly number[], reloadSessions = true): Promise<void> {
+    const src = this.store.getState().source;
+    if (src !== 'live' && !open.includes(src.capture)) await this.setSource('live');
+    if (!reloadSessions) return;
+    try {
+      const list = await this.bridge.invoke('sessions.list', undefined);
+      this.live.dropQueued('sessions');
+      this.store.getState().setSessions(list);
+    } catch (e) {
+      this.store.getState().addNotice({ level: 'error', text: `could not load sessions: ${(e as Error).message}`, at: Date.now() });
+    }
+  }
+
+  private fetchRun(runId: string): void {
+    if (this.fetchingRuns.has(runId)) return;
+    this.fetchingRuns.add(runId);
+    void this.migrations
+      .refresh(runId)
+      .catch(() => undefined)
+      .finally(() => this.fetchingRuns.delete(runId));
+  }
+
+  /**
+   * Switches Traffic, State and Conflicts to another source (the live proxy
+   * or an opened capture), optionally narrowed to one of its sessions.
+   */
+  async setSource(ref: SourceRef, session: number | null = null): Promise<void> {
+    const s = this.store.getState();
+    if (sameSource(s.source, ref)) {
+      if (session !== s.scopeSession) await this.setScope(session);
+      return;
+    }
+    this.state.forget();
+    s.setSource(ref);
+    if (session !== null) s.setScope(session);
+    const now = this.store.getState();
+    await Promise.all([
+      this.traffic.subscribe(now.filterApplied),
+      this.conflicts.load(),
+      session !== null ? this.state.chooseSession(session) : Promise.resolve(),
     ]);
   }
 

@@ -58,6 +58,17 @@ export class LiveUpdates {
         this.store.getState().replayDone(p);
         this.onReplayDone(p.runId);
       }),
+      bridge.on('captures.changed', (p) => {
+        this.store.getState().setCaptures(p);
+        this.onCapturesChanged(p);
+      }),
+      // Migration events come at most ten a second per run: straight to the store. A run the
+      // store does not know yet (started in another window) is fetched whole once.
+      bridge.on('migrate.progress', (p) => this.migration(p.runId, (s) => s.migrationProgress(p))),
+      bridge.on('migrate.table', (p) => this.migration(p.runId, (s) => s.migrationTable(p.runId, p.table))),
+      bridge.on('migrate.warning', (p) => this.migration(p.runId, (s) => s.migrationWarning(p.runId, p.message))),
+      bridge.on('migrate.done', (p) => this.migration(p.runId, (s) => s.migrationDone(p))),
+      bridge.on('audit.appended', (p) => this.onAuditAppended(p.lines)),
     ];
     return () => {
       for (const off of offs) off();
@@ -66,6 +77,18 @@ export class LiveUpdates {
 
   /** Set by the client: what to do when a replay run ends (fetch its report). */
   onReplayDone: (runId: string) => void = () => undefined;
+  /** Set by the client: captures were opened or closed (their sessions change; the source may be gone). */
+  onCapturesChanged: (list: EventMap['captures.changed']) => void = () => undefined;
+  /** Set by the client: an event named a migration run the store does not hold. */
+  onUnknownMigration: (runId: string) => void = () => undefined;
+  /** Set by the client: the audit log grew. */
+  onAuditAppended: (lines: number) => void = () => undefined;
+
+  private migration(runId: string, apply: (s: ReturnType<ConsoleStore['getState']>) => void): void {
+    const s = this.store.getState();
+    if (s.migrationRuns.has(runId)) apply(s);
+    else this.onUnknownMigration(runId);
+  }
 
   /** A subscribe request went out: rows of unknown subscriptions are held until it answers. */
   expectSubscription(): void {
@@ -122,7 +145,10 @@ export class LiveUpdates {
     if (q.sessions) s.setSessions(q.sessions);
     if (q.faults) s.setFaults(q.faults);
     if (q.metrics.length) s.addMetrics(q.metrics);
-    if (q.conflicts.length) s.addConflicts(q.conflicts);
-    if (q.versions.length) s.addVersions(q.versions);
+    // Conflicts and versions are pushed for the live proxy: a capture's are complete when loaded.
+    if (s.source === 'live') {
+      if (q.conflicts.length) s.addConflicts(q.conflicts);
+      if (q.versions.length) s.addVersions(q.versions);
+    }
   }
 }

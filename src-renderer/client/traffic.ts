@@ -5,6 +5,7 @@
 import type { Bridge } from '../../src-shared/ipc/contract';
 import { compileFilter } from '../../src-shared/filter';
 import type { ConsoleStore } from '../store';
+import { sameSource, sourceParam } from '../sources';
 import type { LiveUpdates } from './live';
 
 /** Rows asked for when (re)subscribing, and per page back. */
@@ -60,6 +61,7 @@ export class TrafficController {
         filter: effectiveFilter(filter, s.scopeSession),
         backlog: BACKLOG,
         paused: s.paused,
+        ...sourceParam(s.source),
       });
       if (gen !== this.generation) return;
       this.store.getState().trafficSnapshot(res);
@@ -72,8 +74,10 @@ export class TrafficController {
     }
   }
 
+  /** Pauses the live stream (a capture has none: its rows are all there from the start). */
   async setPaused(paused: boolean): Promise<void> {
     const s = this.store.getState();
+    if (s.source !== 'live') return;
     s.setPaused(paused);
     if (!paused) s.setFollow(true);
     try {
@@ -90,8 +94,11 @@ export class TrafficController {
     const before = s.trafficWindow.oldestId;
     if (s.loadingOlder || before === null) return;
     s.setLoadingOlder(true);
+    const source = s.source;
     try {
-      const res = await this.bridge.invoke('traffic.page', { filter: effectiveFilter(s.filterApplied, s.scopeSession), beforeId: before, limit: PAGE });
+      const res = await this.bridge.invoke('traffic.page', { filter: effectiveFilter(s.filterApplied, s.scopeSession), beforeId: before, limit: PAGE, ...sourceParam(source) });
+      // Rows of the source the table showed when it asked: another one has its own ids.
+      if (!sameSource(source, this.store.getState().source)) return;
       this.store.getState().trafficPrepend(res.rows, res.hasMore);
     } catch (e) {
       const st = this.store.getState();
@@ -108,11 +115,13 @@ export class TrafficController {
     const have = s.details.get(id);
     if (have && (have.status === 'ok' || have.status === 'loading')) return;
     s.setDetail(id, { status: 'loading' });
+    const source = s.source;
+    const current = (): boolean => sameSource(source, this.store.getState().source);
     try {
-      const detail = await this.bridge.invoke('traffic.detail', { id });
-      this.store.getState().setDetail(id, detail ? { status: 'ok', detail } : { status: 'missing' });
+      const detail = await this.bridge.invoke('traffic.detail', { id, ...sourceParam(source) });
+      if (current()) this.store.getState().setDetail(id, detail ? { status: 'ok', detail } : { status: 'missing' });
     } catch (e) {
-      this.store.getState().setDetail(id, { status: 'error', message: (e as Error).message });
+      if (current()) this.store.getState().setDetail(id, { status: 'error', message: (e as Error).message });
     }
   }
 

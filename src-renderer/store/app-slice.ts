@@ -4,7 +4,8 @@ import type { Store } from './index';
 
 export type Connection = 'connecting' | 'open' | 'closed';
 export type Theme = 'dark' | 'light';
-export const VIEWS = ['sessions', 'traffic', 'state', 'conflicts', 'metrics', 'faults', 'replay'] as const;
+/** In the order of the navigation and of Alt+1 … Alt+9, Alt+0. */
+export const VIEWS = ['sessions', 'traffic', 'state', 'conflicts', 'metrics', 'faults', 'replay', 'migrations', 'config', 'audit'] as const;
 export type ViewName = (typeof VIEWS)[number];
 
 export interface Notice {

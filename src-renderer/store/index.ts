@@ -12,8 +12,23 @@ import { createFaultsSlice, type FaultsSlice } from './faults-slice';
 import { createConflictsSlice, type ConflictsSlice } from './conflicts-slice';
 import { createStateSlice, type StateSlice } from './state-slice';
 import { createReplaySlice, type ReplaySlice } from './replay-slice';
+import { createSourcesSlice, type SourcesSlice } from './sources-slice';
+import { createMigrationsSlice, type MigrationsSlice } from './migrations-slice';
+import { createConfigSlice, type ConfigSlice } from './config-slice';
+import { createAuditSlice, type AuditSlice } from './audit-slice';
 
-export type Store = AppSlice & TrafficSlice & SessionsSlice & MetricsSlice & FaultsSlice & ConflictsSlice & StateSlice & ReplaySlice;
+export type Store = AppSlice &
+  TrafficSlice &
+  SessionsSlice &
+  MetricsSlice &
+  FaultsSlice &
+  ConflictsSlice &
+  StateSlice &
+  ReplaySlice &
+  SourcesSlice &
+  MigrationsSlice &
+  ConfigSlice &
+  AuditSlice;
 export type ConsoleStore = StoreApi<Store>;
 
 export function createConsoleStore(options: { rowCapacity?: number } = {}): ConsoleStore {
@@ -26,6 +41,10 @@ export function createConsoleStore(options: { rowCapacity?: number } = {}): Cons
     ...createConflictsSlice(...a),
     ...createStateSlice(...a),
     ...createReplaySlice(...a),
+    ...createSourcesSlice(...a),
+    ...createMigrationsSlice(...a),
+    ...createConfigSlice(...a),
+    ...createAuditSlice(...a),
   }));
 }
 

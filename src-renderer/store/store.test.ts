@@ -80,7 +80,7 @@ describe('sessions, faults and conflicts slices', () => {
     const before = s().sessions;
     s().setSessions([sessionRow(1), sessionRow(2), sessionRow(3)]);
     expect(s().sessions).not.toBe(before);
-    expect([...s().sessions.keys()]).toEqual([1, 2, 3]);
+    expect([...s().sessions.keys()]).toEqual(['live/1', 'live/2', 'live/3']);
 
     s().setFaults([fault('a'), fault('b')]);
     const f = s().faults;

@@ -8,6 +8,7 @@ import { JsonTree } from '../components/JsonTree';
 import { formatClock, preview } from '../format';
 import { useStore } from '../store';
 import { useClient } from '../client/context';
+import { SourcePicker } from '../components/SourcePicker';
 
 const COLUMNS: readonly Column<ConflictRow>[] = [
   { key: 'id', title: '#', width: '56px', align: 'right', render: (r) => r.id },
@@ -42,6 +43,7 @@ export function ConflictsView() {
   return (
     <section className="view" data-testid="view-conflicts">
       <div className="toolbar">
+        <SourcePicker />
         <input className="input" data-testid="conflicts-prefix" placeholder="Path prefix, e.g. /players/p-1" value={text} onChange={(e) => setText(e.target.value)} aria-label="path prefix" spellCheck={false} />
         <span className="muted" data-testid="conflicts-count">
           {list.length.toLocaleString()} conflicts{prefix && ` under ${prefix}`}

@@ -6,6 +6,8 @@ import { EmptyState } from '../components/EmptyState';
 import { formatBytes, formatMs, formatPercent, formatRate } from '../format';
 import { useStore } from '../store';
 import { useClient } from '../client/context';
+import { useShallow } from 'zustand/react/shallow';
+import { LIVE, sessionsIn } from '../sources';
 
 // recharts is most of the bundle: load it when the Metrics view is first opened, not at start.
 const MetricsCharts = lazy(() => import('./MetricsCharts').then((m) => ({ default: m.MetricsCharts })));
@@ -13,17 +15,24 @@ const MetricsCharts = lazy(() => import('./MetricsCharts').then((m) => ({ defaul
 export function MetricsView() {
   const client = useClient();
   const metrics = useStore((s) => s.metrics);
-  const scope = useStore((s) => s.scopeSession);
-  const sessionIds = useStore((s) => s.sessions);
+  // Metrics are the live proxy's: a session picked in a capture does not narrow them.
+  const scope = useStore((s) => (s.source === 'live' ? s.scopeSession : null));
+  // The proxy's sessions: metrics are measured live, captures have none.
+  const sessionIds = useStore(useShallow((s) => sessionsIn(s.sessions, LIVE).map((r) => r.id)));
   const stats: TrafficStats | undefined = metrics ? (scope === null ? metrics.total : metrics.sessions[scope]) : undefined;
   return (
     <section className="view metrics-view" data-testid="view-metrics">
       <div className="toolbar">
         <label>
           Show{' '}
-          <select data-testid="metrics-scope" value={scope ?? ''} onChange={(e) => void client.setScope(e.target.value === '' ? null : Number(e.target.value))}>
+          <select data-testid="metrics-scope" value={scope ?? ''} onChange={(e) => {
+              const id = e.target.value === '' ? null : Number(e.target.value);
+              if (id !== null) void client.setSource(LIVE, id);
+              else if (client.store.getState().source === 'live') void client.setScope(null);
+            }}
+          >
             <option value="">all sessions</option>
-            {[...sessionIds.keys()].map((id) => (
+            {sessionIds.map((id) => (
               <option key={id} value={id}>
                 session {id}
               </option>

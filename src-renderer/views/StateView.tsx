@@ -13,6 +13,8 @@ import { formatClock } from '../format';
 import { useStore } from '../store';
 import { useClient } from '../client/context';
 import { DiffList } from './DiffList';
+import { sessionsIn } from '../sources';
+import { SourcePicker } from '../components/SourcePicker';
 
 const EMPTY: readonly StateVersionRow[] = [];
 
@@ -20,7 +22,7 @@ export function StateView() {
   const client = useClient();
   const session = useStore((s) => s.stateSession);
   const scope = useStore((s) => s.scopeSession);
-  const sessionIds = useStore(useShallow((s) => [...s.sessions.keys()].sort((a, b) => a - b)));
+  const sessionIds = useStore(useShallow((s) => sessionsIn(s.sessions, s.source).map((r) => r.id).sort((a, b) => a - b)));
   const versions = useStore((s) => (s.stateSession === null ? EMPTY : (s.versions.get(s.stateSession) ?? EMPTY)));
   const from = useStore((s) => s.diffFrom);
   const to = useStore((s) => s.diffTo);
@@ -71,6 +73,7 @@ export function StateView() {
   return (
     <section className="view" data-testid="view-state">
       <div className="toolbar">
+        <SourcePicker />
         <label>
           Session{' '}
           <select data-testid="state-session" value={session ?? ''} onChange={(e) => void client.setScope(e.target.value === '' ? null : Number(e.target.value))}>

@@ -64,9 +64,12 @@ export function TrafficTable() {
     if (client.store.getState().hasOlder) void client.traffic.loadOlder();
   }, [client]);
 
+  const capture = useStore((s) => (s.source === 'live' ? null : (s.captures.get(s.source.capture) ?? null)));
+
   let empty;
   if (connection !== 'open') empty = <EmptyState title="Not connected to the console's services">Waiting for the connection; it retries by itself. If the console was stopped, start it again with otbridge console.</EmptyState>;
   else if (subscribing) empty = <EmptyState title="Loading traffic…" />;
+  else if (capture) empty = <EmptyState title={filterApplied.trim() ? 'No messages of this capture match the filter' : 'This capture holds no messages'}>{filterApplied.trim() ? 'Loosen the filter, or clear it with Esc in the filter box.' : `${capture.path} has no message records; choose another source above.`}</EmptyState>;
   else if (filterApplied.trim()) empty = <EmptyState title="No messages match this filter">Loosen the filter, or clear it with Esc in the filter box. New messages that match will appear here.</EmptyState>;
   else if (!running) empty = <EmptyState title="The proxy is not running">Start the console with its demo (npm start), or point it at a server: otbridge console --no-demo --listen 127.0.0.1:7171 --target 127.0.0.1:7172, then connect a client to the listen address.</EmptyState>;
   else empty = <EmptyState title="No traffic yet">{demo ? `The demo's ${demo.bots} bots are connecting to ${demo.server}; messages appear within seconds.` : 'Connect a client to the proxy and its messages appear here.'}</EmptyState>;

@@ -4,6 +4,7 @@ import { useStore } from '../store';
 import { useClient } from '../client/context';
 import { TrafficTable } from './TrafficTable';
 import { DetailPane } from './DetailPane';
+import { SourcePicker } from '../components/SourcePicker';
 
 export function TrafficView() {
   return (
@@ -27,22 +28,29 @@ function TrafficToolbar() {
   const count = useStore((s) => s.trafficCount);
   const hasOlder = useStore((s) => s.hasOlder);
   const loadingOlder = useStore((s) => s.loadingOlder);
-  const rate = useStore((s) => s.metrics?.total.msgPerSec ?? null);
+  const live = useStore((s) => s.source === 'live');
+  const rate = useStore((s) => (s.source === 'live' ? (s.metrics?.total.msgPerSec ?? null) : null));
   return (
     <div className="toolbar">
-      <button type="button" className={`btn${paused ? ' active' : ''}`} data-testid="traffic-pause" aria-pressed={paused} onClick={() => void client.traffic.setPaused(!paused)}>
-        {paused ? 'Resume' : 'Pause'}
-      </button>
-      <label className="check">
-        <input type="checkbox" data-testid="traffic-follow" checked={follow} onChange={(e) => client.store.getState().setFollow(e.target.checked)} /> Follow
-      </label>
+      <SourcePicker />
+      {/* A capture has no stream to pause or follow: its rows are all there. */}
+      {live && (
+        <>
+          <button type="button" className={`btn${paused ? ' active' : ''}`} data-testid="traffic-pause" aria-pressed={paused} onClick={() => void client.traffic.setPaused(!paused)}>
+            {paused ? 'Resume' : 'Pause'}
+          </button>
+          <label className="check">
+            <input type="checkbox" data-testid="traffic-follow" checked={follow} onChange={(e) => client.store.getState().setFollow(e.target.checked)} /> Follow
+          </label>
+        </>
+      )}
       <button type="button" className="btn" disabled={!hasOlder || loadingOlder} onClick={() => void client.traffic.loadOlder()} data-testid="traffic-older">
         {loadingOlder ? 'Loading…' : 'Load older'}
       </button>
       <span className="muted" data-testid="traffic-count">
         {count.toLocaleString()} rows
         {rate !== null && ` · ${Math.round(rate).toLocaleString()} msg/s`}
-        {paused && ' · paused'}
+        {live && paused && ' · paused'}
       </span>
     </div>
   );
