@@ -176,16 +176,17 @@ describe('older live rows come from the live capture', () => {
     const svc = new ConsoleServices({
       shell: 'cli',
       proxy: undefined,
-      demo: { bots: 2, botIntervalMs: 100, serverPort: 0, proxyPort: 0, scrypt: TEST_SCRYPT, capture: { path: join(dir, 'live.pcapng') }, keepRecords: 50 },
+      demo: { bots: 2, botIntervalMs: 50, serverPort: 0, proxyPort: 0, scrypt: TEST_SCRYPT, capture: { path: join(dir, 'live.pcapng') }, keepRecords: 20 },
     });
     try {
       await svc.start();
       const conn = svc.connect(() => {});
-      // The proxy keeps 50 records in memory; the capture has them all.
-      await waitFor(() => (svc.status().capture?.records ?? 0) > 300, 20_000, 'traffic in the capture');
+      // The proxy keeps 20 records in memory; the capture has them all. (A loaded machine may take a while to get there.)
+      await waitFor(() => (svc.status().capture?.records ?? 0) > 150, 45_000, 'traffic in the capture');
       const store = (svc as unknown as { run: { proxy: { records: { oldestId: number; newestId: number } } } }).run.proxy.records;
       const oldestInMemory = store.oldestId;
-      expect(oldestInMemory).toBeGreaterThan(200);
+      expect(oldestInMemory).toBeGreaterThan(120);
+      // Ten rows from memory, ninety from the capture, in one page.
       const page = (await conn.handle('traffic.page', { filter: '', beforeId: oldestInMemory + 10, limit: 100 })) as { rows: MessageSummary[]; hasMore: boolean };
       expect(page.rows).toHaveLength(100);
       expect(page.rows.map((r) => r.id)).toEqual([...Array(100).keys()].map((i) => oldestInMemory + 10 - 100 + i));
@@ -197,5 +198,5 @@ describe('older live rows come from the live capture', () => {
       await svc.close();
       rmSync(dir, { recursive: true, force: true });
     }
-  });
+  }, 60_000);
 });
