@@ -18,7 +18,7 @@ import { ConnectionClosedError, RemoteError, RequestTimeoutError } from '../net/
 import { type IdentityMap } from './identity';
 import { type IdentityRules } from './identity-rules';
 import { type ScriptStep, type SessionScript } from './script';
-import { pushKey } from './pushes';
+import { pushKey, type PushItem } from './pushes';
 
 export interface DriverOptions {
   readonly host: string;
@@ -34,7 +34,7 @@ export interface DriverOptions {
   readonly connectTimeoutMs?: number;
   /** After the last message: quiet this long means the server has said everything (default 300 ms: three sync ticks). */
   readonly settleMs?: number;
-  /** … but never wait longer than this after the last message (default 5000 ms). */
+  /** … but never wait longer than this, after the last message or before a logout (default 5000 ms; 0: do not wait). */
   readonly maxSettleMs?: number;
   /** Log out at the end when the capture did not (default true), so the account's player leaves the world before the next run. */
   readonly logoutAtEnd?: boolean;
@@ -120,15 +120,18 @@ export async function driveSession(script: SessionScript, identities: IdentityMa
   let recording = true;
   let lastInbound = performance.now();
   let seq = 0;
+  /** State versions received (snapshots and batches), to know when the replay has caught up with the capture. */
+  let statesIn = 0;
   const record = (f: DecodedFrame, isResponse: boolean, answers: number | null): void => {
     lastInbound = performance.now();
+    if (recording && isStateMessage(typeName(f.header.type), f.body)) statesIn++;
     if (!recording) return;
     out.inbound.push({ seq: ++seq, type: typeName(f.header.type), body: f.body, isResponse, afterStep: stepsSent, answers });
   };
   try {
     const socket = await openSocket(o.host, o.port, o.connectTimeoutMs ?? 5000);
     conn = new FramedConnection(socket, { role: 'client', requestTimeoutMs: o.requestTimeoutMs ?? 10_000 });
-    const pairs = new PushPairer(script);
+    const pairs = new PushPairer(script, identities.translate);
     conn.onMessage = (f) => {
       record(f, false, null);
       const type = typeName(f.header.type);
@@ -162,15 +165,50 @@ export async function driveSession(script: SessionScript, identities: IdentityMa
     out.login = { type: typeName(loginFrame.header.type), response: loginFrame.body, latencyMs: performance.now() - t0 };
     identities.learnFrom('AUTH_LOGIN', 'response', script.login.response.body, loginFrame.body);
 
-    /** Waits until nothing has arrived for settleMs (at most maxSettleMs). */
-    const quiet = async (): Promise<void> => {
-      const settle = o.settleMs ?? 300;
-      const end = performance.now() + (o.maxSettleMs ?? 5000);
-      while (conn!.isOpen && performance.now() < end && performance.now() - lastInbound < settle) await sleep(Math.min(50, settle), o.signal);
-    };
     const anchor = performance.now();
     const capturedAnchor = script.login.response.time;
     let lastSentAt = anchor;
+    /** State versions the capture had received once `step` steps were sent. */
+    const capturedStates: number[] = new Array<number>(script.steps.length + 1).fill(0);
+    for (const m of script.inbound) if (isStateMessage(m.type, m.body)) capturedStates[m.afterStep]!++;
+    for (let k = 1; k < capturedStates.length; k++) capturedStates[k]! += capturedStates[k - 1]!;
+    /**
+     * Waits until the server has gone quiet: nothing received or sent for
+     * settleMs once the replay has as many state versions as the capture had
+     * at this point, or for four times that when it has fewer (its server
+     * batched changes together, or a loaded server ticks late), at most
+     * maxSettleMs.
+     */
+    const quiet = async (atStep: number): Promise<void> => {
+      const settle = o.settleMs ?? 300;
+      const end = performance.now() + (o.maxSettleMs ?? 5000);
+      for (;;) {
+        if (!conn!.isOpen || performance.now() >= end) return;
+        const idle = performance.now() - Math.max(lastInbound, lastSentAt);
+        const caughtUp = statesIn >= capturedStates[Math.min(atStep, capturedStates.length - 1)]!;
+        if (idle >= (caughtUp ? settle : 4 * settle)) return;
+        await sleep(Math.min(50, Math.max(1, settle)), o.signal);
+      }
+    };
+    /**
+     * Lets the server say what it still has to say before the session ends:
+     * a GAME_STATE_REQUEST since our version makes it send everything it has
+     * queued first (spec §5.1: the answer and the batch stream agree), so the
+     * batch of the last move is not lost to a logout or to a loaded server's
+     * late tick. The probe and its answer are not part of the comparison.
+     */
+    const drain = async (): Promise<void> => {
+      const budget = o.maxSettleMs ?? 5000;
+      if (budget <= 0 || !conn!.isOpen) return;
+      const version = identities.current('stateVersion');
+      if (typeof version === 'number') {
+        // Its answer resolves the request and is not recorded; the batches flushed before it are pushes, recorded as ever.
+        await conn!.request(MessageType.GAME_STATE_REQUEST, { since: version }, { priority: 0, timeoutMs: budget }).catch(() => undefined);
+      } else {
+        await sleep(Math.min(budget, lastSentAt + 2 * hs.syncIntervalMs - performance.now()), o.signal);
+      }
+      await quiet(stepsSent);
+    };
     let lastCapturedTime = capturedAnchor;
     /** Requests still waiting: when their captured answer arrived, and the types that may answer them. */
     let outstanding: { answeredAt: number; answers: readonly string[]; done: Promise<void>; settled: boolean }[] = [];
@@ -199,11 +237,7 @@ export async function driveSession(script: SessionScript, identities: IdentityMa
       }
       // A logout ends the session: let the server say what it still had to say (the batch of the last move) first,
       // which a faster replay would otherwise cut off.
-      if (step.type === 'AUTH_LOGOUT') {
-        // Effects of the previous message reach the client at the server's next sync tick at the latest.
-        await sleep(lastSentAt + 2 * hs.syncIntervalMs - performance.now(), o.signal);
-        await quiet();
-      }
+      if (step.type === 'AUTH_LOGOUT') await drain();
       if (!conn.isOpen) {
         out.error = `the server closed the connection before step ${step.index} (${step.type}): ${closedReason ?? 'closed'}`;
         break;
@@ -241,7 +275,7 @@ export async function driveSession(script: SessionScript, identities: IdentityMa
       const last = script.steps[script.steps.length - 1];
       const tail = o.speed === 'max' || !last ? 0 : Math.max(0, (script.end - last.time) / o.speed);
       await sleep(Math.min(tail, o.maxSettleMs ?? 5000), o.signal);
-      await quiet();
+      await drain();
     }
     recording = false;
     const last = script.steps[script.steps.length - 1];
@@ -256,6 +290,11 @@ export async function driveSession(script: SessionScript, identities: IdentityMa
     out.endedAt = Date.now();
   }
   return out;
+}
+
+/** A snapshot, or a batch of updates (a client update's acknowledgement is not state). */
+function isStateMessage(type: string, body: unknown): boolean {
+  return type === 'GAME_STATE_SYNC' || (type === 'GAME_STATE_UPDATE' && Array.isArray((body as { ops?: unknown } | null)?.ops));
 }
 
 /**
@@ -277,26 +316,46 @@ export function answerDependencies(rules: IdentityRules): Map<string, Set<string
   return out;
 }
 
-/** Pairs live pushes with captured ones of the same kind, in order (for learning identities as they arrive). */
+/**
+ * Pairs live pushes with captured ones of the same kind, in order (for
+ * learning identities as they arrive). A captured broadcast's source is the
+ * old run's player id: it is translated when a live push looks for its
+ * queue, since that id is learnt only at login (or later).
+ */
 class PushPairer {
-  private readonly queues = new Map<string, unknown[]>();
-  private readonly taken = new Map<string, number>();
+  /** Captured bodies by their kind as captured. */
+  private readonly queues = new Map<string, { readonly first: PushItem; readonly bodies: unknown[]; taken: number }>();
+  /** Live kind → captured kind, once found. */
+  private readonly found = new Map<string, string>();
 
-  constructor(script: SessionScript) {
+  constructor(
+    script: SessionScript,
+    private readonly translate: (s: string) => string | undefined,
+  ) {
     for (const m of script.inbound) {
       if (m.isResponse) continue;
       const k = pushKey(m);
       const q = this.queues.get(k);
-      if (q) q.push(m.body);
-      else this.queues.set(k, [m.body]);
+      if (q) q.bodies.push(m.body);
+      else this.queues.set(k, { first: m, bodies: [m.body], taken: 0 });
     }
   }
 
   next(type: string, body: unknown): unknown {
-    const k = pushKey({ type, body });
-    const i = this.taken.get(k) ?? 0;
-    this.taken.set(k, i + 1);
-    return this.queues.get(k)?.[i];
+    const live = pushKey({ type, body });
+    let k = this.found.get(live);
+    if (k === undefined) {
+      for (const [ck, q] of this.queues) {
+        if (pushKey(q.first, this.translate) === live) {
+          k = ck;
+          break;
+        }
+      }
+      if (k === undefined) return undefined;
+      this.found.set(live, k);
+    }
+    const q = this.queues.get(k)!;
+    return q.bodies[q.taken++];
   }
 }
 

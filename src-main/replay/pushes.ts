@@ -17,13 +17,33 @@ export interface PushItem {
 
 const MAX_EXAMPLES = 5;
 
-/** "EVENT_BROADCAST chat.say", "ERROR RATE_LIMITED", "RESOURCE_UPDATE sprites.bin", or the type. */
-export function pushKey(p: PushItem): string {
+/** What groups a push into a stream: its type, and the event name, error code or resource name, and a broadcast's source. */
+export interface PushKind {
+  readonly type: string;
+  readonly name: string | null;
+  /** A broadcast's source (translated to the replay's id when a translation is given). */
+  readonly source: string | null;
+}
+
+export function pushKind(p: PushItem, translate?: (s: string) => string | undefined): PushKind {
   const b = (p.body ?? {}) as Record<string, unknown>;
-  if (p.type === 'EVENT_BROADCAST' && typeof b.name === 'string') return `${p.type} ${b.name}`;
-  if (p.type === 'ERROR' && typeof b.code === 'string') return `${p.type} ${b.code}`;
-  if (p.type === 'RESOURCE_UPDATE' && typeof b.name === 'string') return `${p.type} ${b.name}`;
-  return p.type;
+  if (p.type === 'EVENT_BROADCAST' && typeof b.name === 'string') {
+    const source = typeof b.source === 'string' ? (translate?.(b.source) ?? b.source) : typeof b.source === 'number' ? String(b.source) : null;
+    return { type: p.type, name: b.name, source };
+  }
+  if (p.type === 'ERROR' && typeof b.code === 'string') return { type: p.type, name: b.code, source: null };
+  if (p.type === 'RESOURCE_UPDATE' && typeof b.name === 'string') return { type: p.type, name: b.name, source: null };
+  return { type: p.type, name: null, source: null };
+}
+
+/**
+ * "EVENT_BROADCAST chat.say from p-2", "ERROR RATE_LIMITED", "RESOURCE_UPDATE
+ * sprites.bin", or the type. Broadcasts from different sources are separate
+ * streams: two players waving at the same moment may arrive either way round.
+ */
+export function pushKey(p: PushItem, translate?: (s: string) => string | undefined): string {
+  const k = pushKind(p, translate);
+  return `${k.type}${k.name !== null ? ` ${k.name}` : ''}${k.source !== null ? ` from ${k.source}` : ''}`;
 }
 
 export function comparePushes(captured: readonly PushItem[], replayed: readonly PushItem[], rules: CompareRules, identities: IdentityMap): PushComparison[] {
@@ -33,7 +53,7 @@ export function comparePushes(captured: readonly PushItem[], replayed: readonly 
     if (!g) groups.set(k, (g = { c: [], r: [] }));
     return g;
   };
-  for (const p of captured) group(pushKey(p)).c.push(p);
+  for (const p of captured) group(pushKey(p, identities.translate)).c.push(p);
   for (const p of replayed) group(pushKey(p)).r.push(p);
   // Learn every pairing first: a later broadcast may refer to an earlier one's id.
   for (const g of groups.values()) {
