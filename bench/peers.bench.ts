@@ -7,38 +7,12 @@
  *     request → response latency at the bots, with 1, 100 and 1000 bots;
  *   - memory per idle logged-in session (heap + buffers after GC).
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import { type ChildProcess } from 'node:child_process';
 import { scrypt, randomBytes } from 'node:crypto';
-import { join } from 'node:path';
 import { fmt, median, percentile, table, type Benchmark } from './lib';
+import { ask, child as start, next, stop } from './child';
 
-const HERE = join(import.meta.dirname, 'peers');
-
-function child(file: string, env: Record<string, string>): ChildProcess {
-  return fork(join(HERE, file), [], { execArgv: ['--import', 'tsx', '--max-old-space-size=4096'], env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-}
-
-function ask<T>(p: ChildProcess, cmd: string, timeoutMs = 120_000): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${cmd}: no answer in ${timeoutMs} ms`)), timeoutMs);
-    const on = (m: { cmd: string }): void => {
-      if (m.cmd !== cmd) return;
-      clearTimeout(timer);
-      p.off('message', on);
-      resolve(m as T);
-    };
-    p.on('message', on);
-    if (cmd !== 'ready') p.send({ cmd });
-  });
-}
-
-async function stop(p: ChildProcess): Promise<void> {
-  if (p.exitCode !== null) return;
-  const exited = new Promise((r) => p.once('exit', r));
-  p.send({ cmd: 'stop' });
-  await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
-  if (p.exitCode === null) p.kill('SIGKILL');
-}
+const child = (file: string, env: Record<string, string>) => start(`peers/${file}`, env, { maxOldSpaceMiB: 4096 });
 
 interface ServerReady {
   port: number;
@@ -84,7 +58,7 @@ async function scryptRate(seconds: number): Promise<number> {
 
 async function loadRun(server: ChildProcess, ready: ServerReady, count: number, intervalMs: number, first: number): Promise<Record<string, number>> {
   const bots = child('bots-proc.ts', { PORT: String(ready.port), IDENTITY: ready.identity, COUNT: String(count), FIRST: String(first), INTERVAL: String(intervalMs) });
-  const r = await ask<{ connected: number }>(bots, 'ready', 600_000);
+  const r = await next<{ connected: number }>(bots, 'ready', 600_000);
   await new Promise((res) => setTimeout(res, 4000)); // warm-up
   await ask(bots, 'reset');
   const s0 = await ask<Stats>(server, 'stats');
@@ -118,9 +92,9 @@ const bench: Benchmark = {
     const rows: Record<string, number>[] = [];
     // 1. Logins with the production password hashing.
     const server = child('server-proc.ts', { BOTS: '1300' });
-    const ready = await ask<ServerReady>(server, 'ready');
+    const ready = await next<ServerReady>(server, 'ready');
     const loginBots = child('bots-proc.ts', { PORT: String(ready.port), IDENTITY: ready.identity, COUNT: '100', FIRST: '1201', IDLE: '1' });
-    const login = await ask<{ connected: number; loginSeconds: number }>(loginBots, 'ready', 600_000);
+    const login = await next<{ connected: number; loginSeconds: number }>(loginBots, 'ready', 600_000);
     await stop(loginBots);
     const sessionsPerSec = login.connected / login.loginSeconds;
     const scryptPerSec = await scryptRate(3);
@@ -134,10 +108,10 @@ const bench: Benchmark = {
     await stop(server);
     // 3. Memory per idle session: a fresh server, before and after 1000 idle logins.
     const memServer = child('server-proc.ts', { BOTS: '1000', FAST_SCRYPT: '1' });
-    const memReady = await ask<ServerReady>(memServer, 'ready');
+    const memReady = await next<ServerReady>(memServer, 'ready');
     const before = await ask<Memory>(memServer, 'memory');
     const idle = child('bots-proc.ts', { PORT: String(memReady.port), IDENTITY: memReady.identity, COUNT: '1000', IDLE: '1' });
-    await ask(idle, 'ready', 600_000);
+    await next(idle, 'ready', 600_000);
     await new Promise((res) => setTimeout(res, 5000));
     const after = await ask<Memory>(memServer, 'memory');
     await stop(idle);

@@ -6,36 +6,9 @@
  * (1000 requests/s and their answers) for latency. Server, relay and load
  * each run in their own process.
  */
-import { fork, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
+import { type ChildProcess } from 'node:child_process';
 import { fmt, percentile, table, type Benchmark } from './lib';
-
-const HERE = join(import.meta.dirname);
-
-function child(file: string, env: Record<string, string>): ChildProcess {
-  return fork(join(HERE, file), [], { execArgv: ['--import', 'tsx'], env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-}
-
-function next<T>(p: ChildProcess, cmd: string, timeoutMs = 300_000): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${cmd}: no answer in ${timeoutMs} ms`)), timeoutMs);
-    const on = (m: { cmd: string }): void => {
-      if (m.cmd !== cmd) return;
-      clearTimeout(timer);
-      p.off('message', on);
-      resolve(m as T);
-    };
-    p.on('message', on);
-  });
-}
-
-async function stop(p: ChildProcess): Promise<void> {
-  if (p.exitCode !== null) return;
-  const exited = new Promise((r) => p.once('exit', r));
-  p.send({ cmd: 'stop' });
-  await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
-  if (p.exitCode === null) p.kill('SIGKILL');
-}
+import { child, next, stop } from './child';
 
 interface Done {
   messages: number;

@@ -11,13 +11,14 @@
  * the candidates here are asynchronous, so the rounds are run by
  * `compareAsync` below, which does what lib's compare() does for sync code.
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import { type ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { consume, fmt, median, table, type Benchmark } from './lib';
+import { ask, child, next } from './child';
 import { BIG_CAPTURE, BIG_MESSAGES, bigCapture } from './replay/big-capture';
 import { ReplaySource, runReplay } from '../src-main/replay';
 import { CaptureReader, indexPath } from '../src-main/capture';
@@ -91,26 +92,6 @@ async function readBodies(path: string): Promise<number> {
 
 // ---- 2. replay throughput -------------------------------------------------------
 
-const HERE = join(import.meta.dirname, 'replay');
-
-function child(file: string, env: Record<string, string>): ChildProcess {
-  return fork(join(HERE, file), [], { execArgv: ['--import', 'tsx'], env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-}
-
-function ask<T>(p: ChildProcess, cmd: string, timeoutMs = 120_000): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${cmd}: no answer in ${timeoutMs} ms`)), timeoutMs);
-    const on = (m: { cmd: string }): void => {
-      if (m.cmd !== cmd) return;
-      clearTimeout(timer);
-      p.off('message', on);
-      resolve(m as T);
-    };
-    p.on('message', on);
-    if (cmd !== 'ready') p.send({ cmd });
-  });
-}
-
 const BOTS = 16;
 const BOT_INTERVAL_MS = 2;
 const SECONDS = 4;
@@ -158,8 +139,8 @@ const bench: Benchmark = {
     const floor = read[0]!.perSec;
 
     // 2.
-    const server = child('server-proc.ts', { BOTS: String(BOTS) });
-    const ready = await ask<{ port: number; identity: string }>(server, 'ready');
+    const server = child('replay/server-proc.ts', { BOTS: String(BOTS) });
+    const ready = await next<{ port: number; identity: string }>(server, 'ready');
     const identity = Buffer.from(ready.identity, 'base64url');
     // One recording of the same bots through a decrypting proxy: what the replay plays back.
     const dir = mkdtempSync(join(tmpdir(), 'otb-bench-replay-'));

@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { PassThrough } from 'node:stream';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { captureCommand } from './capture';
-import { UsageError, type CliIo } from '../command';
+import { UsageError } from '../command';
+import { testIo } from '../../../test-support/cli-io';
 import { CaptureWriter } from '../../capture/writer';
 import { indexPath } from '../../capture/parts';
 import { everyTypeRecords, sessionMeta, T0, up2Record } from '../../../test-support/capture/sample-records';
@@ -12,20 +12,8 @@ import { everyTypeRecords, sessionMeta, T0, up2Record } from '../../../test-supp
 let dir: string;
 let capture: string;
 
-function io(): CliIo & { text(): string; errText(): string; stop(): void } {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  let o = '';
-  let e = '';
-  out.on('data', (c: Buffer) => (o += c.toString()));
-  err.on('data', (c: Buffer) => (e += c.toString()));
-  let stop: (s: string) => void = () => undefined;
-  const stopped = new Promise<string>((r) => (stop = r));
-  return { out, err, stopped, text: () => o, errText: () => e, stop: () => stop('SIGINT') };
-}
-
 async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const x = io();
+  const x = testIo();
   const code = await captureCommand.run(argv, x);
   return { code, out: x.text(), err: x.errText() };
 }
@@ -93,7 +81,7 @@ describe('otbridge capture', () => {
   it('tail --follow prints what is written until stopped', async () => {
     const live = join(dir, 'live.pcapng');
     const w = await CaptureWriter.open(live, { flushIntervalMs: 5 });
-    const x = io();
+    const x = testIo();
     const running = captureCommand.run(['tail', live, '--follow', '--json', '--poll', '10'], x);
     for (let id = 1; id <= 20; id++) w.writeRecord(up2Record(id, 5, { t: id }));
     await w.flush();

@@ -19,29 +19,11 @@ import { readRejects } from './rejects';
 import { parseSelection } from './selection';
 import { UNREADABLE, type Source, type Target } from './adapters/types';
 import { coerce, toJsonValue, type ColumnType, type Value } from './values';
+import { type TableVerificationResult, type VerificationResult } from '../../../src-shared/ipc/migrate';
 
-export interface TableVerification {
-  readonly source: string;
-  readonly target: string;
-  readonly expectedRows: number;
-  readonly targetRows: number;
-  readonly expectedChecksum: string;
-  readonly targetChecksum: string;
-  readonly ok: boolean;
-  /** Source rows left out because the run rejected them. */
-  readonly rejected: number;
-  readonly missing: readonly string[];
-  readonly extra: readonly string[];
-  readonly different: readonly string[];
-  /** Set when keys could not be listed (too many rows to hold). */
-  readonly note?: string;
-}
-
-export interface VerificationReport {
-  readonly ok: boolean;
-  readonly scope: 'all' | 'selected';
-  readonly tables: readonly TableVerification[];
-}
+// The report's shapes are plain data shared with the console (src-shared/ipc/migrate.ts): one definition for both.
+export type TableVerification = TableVerificationResult;
+export type VerificationReport = VerificationResult;
 
 export interface VerifyOptions {
   readonly profile: Profile;
