@@ -16,9 +16,11 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   // The demo records everything it carries: the Replay spec replays a session from it.
   const captureDir = mkdtempSync(join(tmpdir(), 'otbridge-e2e-'));
   const capture = join(captureDir, 'demo.pcapng');
+  // The console's audit log and migration files go to the run's folder, never to the user's ~/.otbridge.
   const child = spawn(process.execPath, [cli, 'console', '--web', '127.0.0.1:0', '--json', '--capture', capture], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, OTBRIDGE_AUDIT_LOG: join(captureDir, 'audit.ndjson'), OTBRIDGE_MIGRATIONS_DIR: join(captureDir, 'migrations') },
   });
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
@@ -47,6 +49,9 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   });
   process.env.OTBRIDGE_URL = url;
   process.env.OTBRIDGE_CAPTURE = capture;
+  // Files the specs make for the console to read (databases, configs, saved captures) go here too.
+  process.env.OTBRIDGE_E2E_DIR = captureDir;
+  process.env.OTBRIDGE_AUDIT_LOG = join(captureDir, 'audit.ndjson');
   return async () => {
     child.kill('SIGTERM');
     await new Promise((r) => child.once('exit', r));

@@ -7,6 +7,13 @@ export const consoleUrl = (): string => {
   return u;
 };
 
+/** The run's scratch folder (removed after the run), shared with the console's services. */
+export const e2eDir = (): string => {
+  const d = process.env.OTBRIDGE_E2E_DIR;
+  if (!d) throw new Error('OTBRIDGE_E2E_DIR is not set: the browser tests run through playwright.config.ts');
+  return d;
+};
+
 /** Demo traffic needs a few seconds after the shell starts; conflicts need the bots to collide. */
 export const TRAFFIC_TIMEOUT = 20_000;
 export const CONFLICT_TIMEOUT = 50_000;
