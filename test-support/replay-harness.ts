@@ -151,3 +151,52 @@ export async function scriptedSession(port: number, identity: Uint8Array, o: Scr
     client.close();
   }
 }
+
+export interface TwoPlayerRun {
+  /** Broadcasts bot1 received from bot2 while both were in the world. */
+  readonly wavesFromOther: number;
+}
+
+/**
+ * Two bots in one world, as a multi-player capture holds them: bot2 waves
+ * three times while bot1 watches, then bot1 moves and waves once and both
+ * log out. Bots are spread over the map (the server places them apart), so
+ * bot1's state never shows bot2: replayed alone, bot1 misses only bot2's
+ * broadcasts.
+ */
+export async function twoPlayerSession(port: number, identity: Uint8Array): Promise<TwoPlayerRun> {
+  const client = (account: string): UpClient =>
+    new UpClient({ host: '127.0.0.1', port, identity: { pinned: identity }, credentials: { account, password: BOT_PASSWORD }, reconnectAttempts: 0, requestTimeoutMs: 5000 });
+  const one = client('bot1');
+  const two = client('bot2');
+  const sync = new ClientSync(one, { node: `bot1-${randomUUID().slice(0, 8)}` });
+  let wavesFromOther = 0;
+  one.on('push', (f) => {
+    const b = f.body as { name?: unknown; source?: unknown } | null;
+    if (f.header.type === MessageType.EVENT_BROADCAST && b?.name === 'party.wave' && b.source === 'bot-2') wavesFromOther++;
+  });
+  const pause = (ms = 120): Promise<void> => new Promise((r) => setTimeout(r, ms));
+  try {
+    await one.connect();
+    await waitFor(() => sync.snapshots >= 1, 5000, "bot1's login snapshot");
+    await two.connect();
+    for (let i = 0; i < 3; i++) {
+      const r = await two.trigger({ id: randomUUID(), name: 'party.wave', scope: 'broadcast', data: { from: 'bot2' } });
+      if (!r.ok) throw new Error(`bot2's wave failed: ${r.error}`);
+      await pause();
+    }
+    await waitFor(() => wavesFromOther === 3, 3000, "bot2's three waves to reach bot1");
+    await two.logout();
+    one.send('PLAYER_MOVE', { direction: 'e' });
+    await pause(300);
+    const r = await one.trigger({ id: randomUUID(), name: 'party.wave', scope: 'broadcast', data: { from: 'bot1' } });
+    if (!r.ok) throw new Error(`bot1's wave failed: ${r.error}`);
+    await pause(300);
+    await one.logout();
+    return { wavesFromOther };
+  } finally {
+    sync.dispose();
+    one.close();
+    two.close();
+  }
+}

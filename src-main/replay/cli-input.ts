@@ -1,6 +1,7 @@
 /** Reading the replay's inputs from the command line and files: session lists, credentials, rule files. */
 import { readFileSync } from 'node:fs';
 import { ReplayError } from './errors';
+import { parsePushIgnore } from './push-ignores';
 import { type RuleOptions } from './rules';
 
 /** "1,3,5-7" → [1, 3, 5, 6, 7]; "all" → undefined (every session). */
@@ -49,8 +50,8 @@ export function readCredentials(path: string): Record<string, string> {
   return out;
 }
 
-/** A rules file: {"ignore": [...], "epsilon": n, "tolerances": [{"path", "epsilon"}], "unordered": [...]}. */
-export function readRulesFile(path: string): Pick<RuleOptions, 'ignore' | 'epsilon' | 'tolerances' | 'unordered'> {
+/** A rules file: {"ignore": [...], "ignorePushes": [...], "epsilon": n, "tolerances": [{"path", "epsilon"}], "unordered": [...]}. */
+export function readRulesFile(path: string): Pick<RuleOptions, 'ignore' | 'ignorePushes' | 'epsilon' | 'tolerances' | 'unordered'> {
   let v: unknown;
   try {
     v = JSON.parse(readFileSync(path, 'utf8'));
@@ -64,7 +65,7 @@ export function readRulesFile(path: string): Pick<RuleOptions, 'ignore' | 'epsil
     if (!Array.isArray(o[k]) || !(o[k] as unknown[]).every((x) => typeof x === 'string')) throw new ReplayError('BAD_OPTION', `--rules ${path}: "${k}" must be an array of strings`);
     return o[k] as string[];
   };
-  const known = new Set(['ignore', 'epsilon', 'tolerances', 'unordered']);
+  const known = new Set(['ignore', 'ignorePushes', 'epsilon', 'tolerances', 'unordered']);
   for (const k of Object.keys(o)) if (!known.has(k)) throw new ReplayError('BAD_OPTION', `--rules ${path}: unknown key "${k}" (known: ${[...known].join(', ')})`);
   if (o.epsilon !== undefined && (typeof o.epsilon !== 'number' || !Number.isFinite(o.epsilon) || o.epsilon < 0)) throw new ReplayError('BAD_OPTION', `--rules ${path}: "epsilon" must be a number ≥ 0`);
   let tolerances: { path: string; epsilon: number }[] | undefined;
@@ -80,8 +81,18 @@ export function readRulesFile(path: string): Pick<RuleOptions, 'ignore' | 'epsil
   }
   const ignore = strings('ignore');
   const unordered = strings('unordered');
+  const ignorePushes = strings('ignorePushes');
+  // Checked here, so the error names the file; buildRules checks the path rules.
+  ignorePushes?.forEach((t, i) => {
+    try {
+      parsePushIgnore(t);
+    } catch (e) {
+      throw new ReplayError('BAD_OPTION', `--rules ${path}: ignorePushes[${i}]: ${(e as Error).message}`);
+    }
+  });
   return {
     ...(ignore ? { ignore } : {}),
+    ...(ignorePushes ? { ignorePushes } : {}),
     ...(typeof o.epsilon === 'number' ? { epsilon: o.epsilon } : {}),
     ...(tolerances ? { tolerances } : {}),
     ...(unordered ? { unordered } : {}),

@@ -47,7 +47,7 @@ export function evaluate(script: SessionScript, outcome: DriverOutcome, rules: R
   const capturedPushes: PushItem[] = script.inbound.filter((m) => !m.isResponse && !STATE_TYPES.has(m.type));
   const replayedPushes: PushItem[] = outcome.inbound.filter((m) => !m.isResponse && !STATE_TYPES.has(m.type));
   const cmp = compareRules(rules, identities.translate);
-  const pushes = comparePushes(capturedPushes, replayedPushes, cmp, identities);
+  const pushes = comparePushes(capturedPushes, replayedPushes, cmp, identities, rules.pushIgnores);
 
   const messages: MessageComparison[] = [];
   const byType = new Map<string, { matched: number; differed: number; missing: number; unexpected: number }>();

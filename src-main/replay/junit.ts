@@ -2,7 +2,8 @@
  * A replay report as JUnit XML, the format CI servers read (Jenkins,
  * GitLab, GitHub Actions reporters): one test suite per replayed session,
  * one test case for its state timeline, one for its other pushes, and one
- * per request type; a case fails with the readable differences. A session
+ * per request type; a case fails with the readable differences. Push kinds
+ * an ignore rule left out are skipped cases, with their counts. A session
  * that could not run is one case with an <error>.
  */
 import { type ReplayReport, type SessionReport } from '../../src-shared/ipc/replay';
@@ -31,11 +32,15 @@ export function xmlText(s: string): string {
 
 const attr = (name: string, v: string | number): string => ` ${name}="${xmlText(String(v))}"`;
 const seconds = (ms: number): string => (ms / 1000).toFixed(3);
+/** Only when something was skipped: reports without ignore rules look as they always did. */
+const skippedAttr = (n: number): string => (n ? attr('skipped', n) : '');
 
 interface Case {
   readonly name: string;
   readonly failure?: { readonly message: string; readonly type: string; readonly text: string };
   readonly error?: { readonly message: string; readonly text: string };
+  /** A push kind an ignore rule left out: reported as skipped, with its counts. */
+  readonly skipped?: { readonly message: string };
 }
 
 function casesOf(s: SessionReport): Case[] {
@@ -66,8 +71,9 @@ function casesOf(s: SessionReport): Case[] {
           : { name: 'state timeline' },
     );
   }
-  const bad = s.pushes.filter((p) => p.differed + p.missing + p.unexpected > 0);
-  if (s.pushes.length) {
+  const compared = s.pushes.filter((p) => p.ignored === undefined);
+  const bad = compared.filter((p) => p.differed + p.missing + p.unexpected > 0);
+  if (compared.length) {
     out.push(
       bad.length
         ? {
@@ -80,6 +86,9 @@ function casesOf(s: SessionReport): Case[] {
           }
         : { name: 'pushes' },
     );
+  }
+  for (const p of s.pushes) {
+    if (p.ignored !== undefined) out.push({ name: `pushes ${p.key}`, skipped: { message: `ignored (rule "${p.ignored}"): ${p.captured} captured, ${p.replayed} replayed` } });
   }
   for (const t of s.byType) {
     const failed = t.differed + t.missing + t.unexpected;
@@ -110,13 +119,13 @@ export function toJUnit(r: ReplayReport): string {
   const count = (f: (c: Case) => boolean): number => suites.reduce((n, x) => n + x.cases.filter(f).length, 0);
   const lines = [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites${attr('name', `otbridge replay ${r.capture}`)}${attr('tests', count(() => true))}${attr('failures', count((c) => !!c.failure))}${attr('errors', count((c) => !!c.error))}${attr('time', seconds(r.durationMs))}>`,
+    `<testsuites${attr('name', `otbridge replay ${r.capture}`)}${attr('tests', count(() => true))}${attr('failures', count((c) => !!c.failure))}${attr('errors', count((c) => !!c.error))}${skippedAttr(count((c) => !!c.skipped))}${attr('time', seconds(r.durationMs))}>`,
   ];
   for (const { s, cases } of suites) {
     const suiteName = `session ${s.session}${s.iteration > 1 ? ` #${s.iteration}` : ''}${s.account ? ` (${s.account})` : ''}`;
     const classname = `replay.session${s.session}${s.iteration > 1 ? `.run${s.iteration}` : ''}`;
     lines.push(
-      `  <testsuite${attr('name', suiteName)}${attr('tests', cases.length)}${attr('failures', cases.filter((c) => c.failure).length)}${attr('errors', cases.filter((c) => c.error).length)}${attr('time', seconds(s.durationMs))}${attr('timestamp', new Date(s.startedAt).toISOString().replace(/\.\d+Z$/, ''))}>`,
+      `  <testsuite${attr('name', suiteName)}${attr('tests', cases.length)}${attr('failures', cases.filter((c) => c.failure).length)}${attr('errors', cases.filter((c) => c.error).length)}${skippedAttr(cases.filter((c) => c.skipped).length)}${attr('time', seconds(s.durationMs))}${attr('timestamp', new Date(s.startedAt).toISOString().replace(/\.\d+Z$/, ''))}>`,
     );
     lines.push('    <properties>');
     lines.push(`      <property${attr('name', 'capture')}${attr('value', r.capture)}/>`);
@@ -129,6 +138,7 @@ export function toJUnit(r: ReplayReport): string {
       const head = `    <testcase${attr('classname', classname)}${attr('name', c.name)}${attr('time', '0')}`;
       if (c.failure) lines.push(`${head}>`, `      <failure${attr('message', c.failure.message)}${attr('type', c.failure.type)}>${xmlText(c.failure.text)}</failure>`, '    </testcase>');
       else if (c.error) lines.push(`${head}>`, `      <error${attr('message', c.error.message)}${attr('type', 'error')}>${xmlText(c.error.text)}</error>`, '    </testcase>');
+      else if (c.skipped) lines.push(`${head}>`, `      <skipped${attr('message', c.skipped.message)}/>`, '    </testcase>');
       else lines.push(`${head}/>`);
     }
     lines.push('  </testsuite>');

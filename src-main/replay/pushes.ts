@@ -1,14 +1,15 @@
 /**
  * Pushes that are not state (EVENT_BROADCAST, RESOURCE_UPDATE, ERROR with
- * ref 0, …) compared as streams: grouped by kind (type plus event name or
- * error code), then the n-th captured one of a kind with the n-th replayed
- * one. Interleaving between kinds is timing and is not compared. The server
+ * ref 0, …) compared as streams: grouped by kind (type plus event name and
+ * source, or error code), then the n-th captured one of a kind with the n-th
+ * replayed one. Interleaving between kinds is timing and is not compared. The server
  * mints broadcast ids anew each run: pairing two broadcasts teaches the
  * identity map their ids before their bodies are compared.
  */
 import { type PushComparison, type ReplayVerdict, type ValueDifference } from '../../src-shared/ipc/replay';
 import { compareJson, type CompareRules } from './compare';
 import { type IdentityMap } from './identity';
+import { type PushIgnores } from './push-ignores';
 
 export interface PushItem {
   readonly type: string;
@@ -42,25 +43,65 @@ export function pushKind(p: PushItem, translate?: (s: string) => string | undefi
  * streams: two players waving at the same moment may arrive either way round.
  */
 export function pushKey(p: PushItem, translate?: (s: string) => string | undefined): string {
-  const k = pushKind(p, translate);
+  return keyOf(pushKind(p, translate));
+}
+
+function keyOf(k: PushKind): string {
   return `${k.type}${k.name !== null ? ` ${k.name}` : ''}${k.source !== null ? ` from ${k.source}` : ''}`;
 }
 
-export function comparePushes(captured: readonly PushItem[], replayed: readonly PushItem[], rules: CompareRules, identities: IdentityMap): PushComparison[] {
-  const groups = new Map<string, { c: PushItem[]; r: PushItem[] }>();
-  const group = (k: string): { c: PushItem[]; r: PushItem[] } => {
+/**
+ * Compares the pushes of one session, kind by kind. Kinds an ignore rule
+ * names are counted and listed as ignored, not compared, and teach the
+ * identity map nothing.
+ */
+export function comparePushes(
+  captured: readonly PushItem[],
+  replayed: readonly PushItem[],
+  rules: CompareRules,
+  identities: IdentityMap,
+  ignores?: PushIgnores,
+): PushComparison[] {
+  interface Group {
+    readonly kind: PushKind;
+    readonly c: PushItem[];
+    readonly r: PushItem[];
+    /** The sources as captured (before translation), for ignore rules written with the old ids. */
+    readonly capturedSources: Set<string>;
+  }
+  const groups = new Map<string, Group>();
+  const add = (p: PushItem, translate: ((s: string) => string | undefined) | undefined, side: 'c' | 'r'): void => {
+    const kind = pushKind(p, translate);
+    const k = keyOf(kind);
     let g = groups.get(k);
-    if (!g) groups.set(k, (g = { c: [], r: [] }));
-    return g;
+    if (!g) groups.set(k, (g = { kind, c: [], r: [], capturedSources: new Set() }));
+    g[side].push(p);
+    if (side === 'c') {
+      const raw = pushKind(p).source;
+      if (raw !== null) g.capturedSources.add(raw);
+    }
   };
-  for (const p of captured) group(pushKey(p, identities.translate)).c.push(p);
-  for (const p of replayed) group(pushKey(p)).r.push(p);
+  for (const p of captured) add(p, identities.translate, 'c');
+  for (const p of replayed) add(p, undefined, 'r');
+  const ignoredBy = new Map<Group, string>();
+  if (ignores?.size) {
+    for (const g of groups.values()) {
+      const rule = ignores.match(g.kind, [...g.capturedSources]);
+      if (rule) ignoredBy.set(g, rule.text);
+    }
+  }
   // Learn every pairing first: a later broadcast may refer to an earlier one's id.
   for (const g of groups.values()) {
+    if (ignoredBy.has(g)) continue;
     for (let i = 0; i < Math.min(g.c.length, g.r.length); i++) identities.learnFrom(g.c[i]!.type, 'push', g.c[i]!.body, g.r[i]!.body);
   }
   const out: PushComparison[] = [];
   for (const [key, g] of [...groups.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+    const rule = ignoredBy.get(g);
+    if (rule !== undefined) {
+      out.push({ key, captured: g.c.length, replayed: g.r.length, matched: 0, differed: 0, missing: 0, unexpected: 0, examples: [], ignored: rule });
+      continue;
+    }
     let matched = 0;
     let differed = 0;
     const examples: { verdict: ReplayVerdict; index: number; differences: ValueDifference[] }[] = [];

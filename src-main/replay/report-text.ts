@@ -41,11 +41,12 @@ export function sessionSummaryLine(s: SessionReport): string {
   const st = s.state;
   if (st.verdict !== 'none') parts.push(st.divergence ? `state diverged at version ${st.divergence.capturedVersion}` : `state ${st.matchedVersions}/${st.capturedVersions} versions`);
   const pushes = s.pushes.reduce((n, p) => n + p.captured, 0);
-  if (pushes) parts.push(`${pushes} push${pushes === 1 ? '' : 'es'}`);
+  const ignored = s.pushes.filter((p) => p.ignored !== undefined).length;
+  if (pushes || ignored) parts.push(`${pushes} push${pushes === 1 ? '' : 'es'}${ignored ? ` (${ignored} kind${ignored === 1 ? '' : 's'} ignored)` : ''}`);
   return oneLine(`${name(s)}  ${s.verdict.toUpperCase()}  ${parts.join(', ')}  ${secs(s.durationMs)}`);
 }
 
-/** The details of one session that did not match (empty for one that did). */
+/** The details of one session that did not match, and the push kinds left out (empty for one that matched without ignoring any). */
 export function sessionDetails(s: SessionReport, indent = '    '): string[] {
   const out: string[] = [];
   if (s.error) out.push(`${indent}error: ${s.error}`);
@@ -66,6 +67,10 @@ export function sessionDetails(s: SessionReport, indent = '    '): string[] {
   }
   if (s.moreMessages) out.push(`${indent}… ${s.moreMessages} more answers that did not match (see the JSON report)`);
   for (const p of s.pushes) {
+    if (p.ignored !== undefined) {
+      out.push(`${indent}pushes ${p.key}: ${p.captured} captured, ${p.replayed} replayed, ignored (rule "${p.ignored}")`);
+      continue;
+    }
     if (p.differed + p.missing + p.unexpected === 0) continue;
     out.push(`${indent}pushes ${p.key}: ${p.captured} captured, ${p.replayed} replayed (${[p.differed && `${p.differed} differed`, p.missing && `${p.missing} missing`, p.unexpected && `${p.unexpected} unexpected`].filter(Boolean).join(', ')})`);
     const ex = p.examples[0];

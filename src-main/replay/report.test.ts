@@ -125,6 +125,26 @@ describe('JUnit XML', () => {
     );
   });
 
+  it('a push kind an ignore rule left out is a skipped case with its counts; the compared kinds are the pushes case', () => {
+    const s = session({
+      pushes: [
+        { key: 'EVENT_BROADCAST party.wave from bot-1', captured: 2, replayed: 2, matched: 2, differed: 0, missing: 0, unexpected: 0, examples: [] },
+        { key: 'EVENT_BROADCAST party.wave from bot-2', captured: 3, replayed: 0, matched: 0, differed: 0, missing: 0, unexpected: 0, examples: [], ignored: 'EVENT_BROADCAST * from bot-2' },
+      ],
+    });
+    const xml = toJUnit(report([s]));
+    expect(wellFormed(xml)).toBe(true);
+    expect(xml).toContain('<testsuites name="otbridge replay run.pcapng" tests="4" failures="0" errors="0" skipped="1" time="2.000">');
+    expect(xml).toContain('<testcase classname="replay.session1" name="pushes" time="0"/>');
+    expect(xml).toContain(
+      '<testcase classname="replay.session1" name="pushes EVENT_BROADCAST party.wave from bot-2" time="0">\n      <skipped message="ignored (rule &quot;EVENT_BROADCAST * from bot-2&quot;): 3 captured, 0 replayed"/>',
+    );
+    // Nothing compared: no pushes case, only the skipped one.
+    const only = toJUnit(report([session({ pushes: [s.pushes[1]!] })]));
+    expect(only).not.toContain('name="pushes"');
+    expect(only).toContain('skipped="1"');
+  });
+
   it('xmlText escapes the five entities and replaces characters XML forbids', () => {
     expect(xmlText(`<a href="x">&'\u0000\u0007\ud800ok\u{1f600}`)).toBe('&lt;a href=&quot;x&quot;&gt;&amp;&apos;\ufffd\ufffd\ufffdok\u{1f600}');
   });
@@ -140,6 +160,22 @@ describe('human summary', () => {
     expect(text).toContain('#3 EVENT_TRIGGER → EVENT_RESPONSE differed (capture record 20)');
     expect(text).toContain('/data/time: captured 1, absent in the replay');
     expect(text).toMatch(/overall: DIFFERED — 1 matched, 1 differed of 2 session runs in 2\.0 s \(exit code 1\)\n$/);
+  });
+
+  it('lists ignored push kinds with their counts and the rule, also in a matched session', () => {
+    const text = formatReport(
+      report([
+        session({
+          pushes: [
+            { key: 'EVENT_BROADCAST party.wave from bot-1', captured: 2, replayed: 2, matched: 2, differed: 0, missing: 0, unexpected: 0, examples: [] },
+            { key: 'EVENT_BROADCAST party.wave from bot-2', captured: 3, replayed: 0, matched: 0, differed: 0, missing: 0, unexpected: 0, examples: [], ignored: 'EVENT_BROADCAST * from bot-2' },
+          ],
+        }),
+      ]),
+    );
+    expect(text).toContain('session 1 (demo)  MATCHED  3/3 messages sent, 2 answers: 2 matched, state 3/3 versions, 5 pushes (1 kind ignored)');
+    expect(text).toContain('    pushes EVENT_BROADCAST party.wave from bot-2: 3 captured, 0 replayed, ignored (rule "EVENT_BROADCAST * from bot-2")');
+    expect(text).not.toContain('pushes EVENT_BROADCAST party.wave from bot-1');
   });
 
   it('control characters from a capture never reach the terminal', () => {

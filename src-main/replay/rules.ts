@@ -1,12 +1,14 @@
 /**
  * The comparison rules of a replay, from the user's options: ignored paths
  * (the defaults below plus theirs), number tolerances, unordered arrays,
- * and the identity table — compiled into one PathMatcher.
+ * and the identity table — compiled into one PathMatcher — and the push
+ * kinds left out.
  */
 import { type CompareRules } from './compare';
 import { ReplayError } from './errors';
 import { DEFAULT_IDENTITY_RULES, checkIdentityRules, identityIgnores, type IdentityRules } from './identity-rules';
 import { PathMatcher, parsePathRule, type PathRule } from './patterns';
+import { PushIgnores } from './push-ignores';
 
 /**
  * Ignored by default: what changes on every run of any server. Tokens and
@@ -23,6 +25,8 @@ export interface RuleOptions {
   readonly epsilon?: number;
   readonly tolerances?: readonly { readonly path: string; readonly epsilon: number }[];
   readonly unordered?: readonly string[];
+  /** Push kinds left out of the comparison: "TYPE [NAME [from SOURCE]]" (see push-ignores.ts). */
+  readonly ignorePushes?: readonly string[];
   readonly identity?: IdentityRules;
 }
 
@@ -34,6 +38,9 @@ export interface ReplayRules {
   readonly ignore: readonly string[];
   readonly tolerances: readonly { readonly path: string; readonly epsilon: number }[];
   readonly unordered: readonly string[];
+  readonly pushIgnores: PushIgnores;
+  /** The push ignore rules, as written. */
+  readonly ignorePushes: readonly string[];
 }
 
 export function buildRules(o: RuleOptions = {}): ReplayRules {
@@ -49,7 +56,9 @@ export function buildRules(o: RuleOptions = {}): ReplayRules {
   }
   const unordered = o.unordered ?? [];
   for (const u of unordered) rules.push(parsePathRule(u, { kind: 'unordered' }));
-  return { matcher: new PathMatcher(rules), epsilon, identity, ignore, tolerances, unordered };
+  const ignorePushes = [...new Set(o.ignorePushes ?? [])];
+  const pushIgnores = new PushIgnores(ignorePushes);
+  return { matcher: new PathMatcher(rules), epsilon, identity, ignore, tolerances, unordered, pushIgnores, ignorePushes };
 }
 
 /** "PATH=EPS" (command line) → a tolerance. */

@@ -148,6 +148,7 @@ export async function runReplay(o: ReplayOptions): Promise<ReplayReport> {
         epsilon: rules.epsilon,
         tolerances: rules.tolerances,
         unordered: rules.unordered,
+        ignorePushes: rules.ignorePushes,
       },
       verdict,
       exitCode: verdict === 'matched' ? 0 : 1,

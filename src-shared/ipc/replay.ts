@@ -94,8 +94,10 @@ export interface StateComparison {
 
 /** Other pushes (EVENT_BROADCAST, RESOURCE_UPDATE, ERROR with ref 0), compared in order per kind. */
 export interface PushComparison {
-  /** Type, and the name or code that groups it: "EVENT_BROADCAST chat.say", "ERROR RATE_LIMITED". */
+  /** Type, and the name or code (and a broadcast's source) that groups it: "EVENT_BROADCAST chat.say from p-2", "ERROR RATE_LIMITED". */
   readonly key: string;
+  /** Set when a push ignore rule left this kind out: the rule. Its pushes are counted, not compared (matched … unexpected are 0). */
+  readonly ignored?: string;
   readonly captured: number;
   readonly replayed: number;
   readonly matched: number;
@@ -191,6 +193,8 @@ export interface ReplayReportOptions {
   readonly epsilon: number;
   readonly tolerances: readonly { readonly path: string; readonly epsilon: number }[];
   readonly unordered: readonly string[];
+  /** Push kinds left out of the comparison ("EVENT_BROADCAST chat.*", "EVENT_BROADCAST * from bot-2"); absent in reports from before they existed. */
+  readonly ignorePushes?: readonly string[];
 }
 
 export interface ReplayReport {
@@ -259,6 +263,14 @@ export interface ReplayStartParams {
   readonly epsilon?: number;
   readonly tolerances?: readonly { readonly path: string; readonly epsilon: number }[];
   readonly unordered?: readonly string[];
+  /**
+   * Push kinds left out of the comparison, each "TYPE [NAME [from SOURCE]]"
+   * with globs: "EVENT_BROADCAST chat.*", "EVENT_BROADCAST * from bot-2",
+   * "ERROR RATE_LIMITED". For a lone session replayed from a capture of
+   * several players, which cannot receive the others' broadcasts. Ignored
+   * kinds are still counted and listed in the report (PushComparison.ignored).
+   */
+  readonly ignorePushes?: readonly string[];
   readonly allowDamage?: boolean;
 }
 

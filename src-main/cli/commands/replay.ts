@@ -40,11 +40,14 @@ session matched.
   --concurrency N         sessions replayed at once (default 256)
   --ignore RULE           leave a path out of every comparison (repeatable): /accessToken, **/ts,
                           EVENT_BROADCAST:/data/at, state:/world/time (see docs/replay.md)
+  --ignore-push KIND      leave a kind of push out of the comparison, still counted (repeatable):
+                          TYPE [NAME [from SOURCE]] with globs, e.g. 'EVENT_BROADCAST chat.*',
+                          'EVENT_BROADCAST * from bot-2' (a lone session of a capture of several players)
   --no-default-ignores    compare tokens, session ids and clock stamps too
   --epsilon E             numbers may differ by E
   --tolerance PATH=E      … at PATH only (repeatable): "/player/health=2"
   --unordered PATH        compare the array at PATH as an unordered set (repeatable)
-  --rules FILE            JSON: {"ignore": […], "epsilon": E, "tolerances": [{"path", "epsilon"}], "unordered": […]}
+  --rules FILE            JSON: {"ignore": […], "ignorePushes": […], "epsilon": E, "tolerances": [{"path", "epsilon"}], "unordered": […]}
   --timeout MS            how long a request waits for its answer (default 10000)
   --settle MS             quiet time after the last message that ends a session (default 300)
   --no-logout             do not log out at the end of a session the capture did not log out of
@@ -92,6 +95,7 @@ export const replayCommand: CliCommand = {
       loop: { type: 'string' },
       concurrency: { type: 'string' },
       ignore: { type: 'string', multiple: true },
+      'ignore-push': { type: 'string', multiple: true },
       'no-default-ignores': { type: 'boolean', default: false },
       epsilon: { type: 'string' },
       tolerance: { type: 'string', multiple: true },
@@ -134,6 +138,7 @@ function ruleOptions(v: Values): RuleOptions {
   const list = (k: string): string[] => (Array.isArray(v[k]) ? (v[k] as string[]) : []);
   return {
     ignore: [...(file.ignore ?? []), ...list('ignore')],
+    ignorePushes: [...(file.ignorePushes ?? []), ...list('ignore-push')],
     defaultIgnores: !v['no-default-ignores'],
     ...(epsilon !== undefined ? { epsilon } : {}),
     tolerances: [...(file.tolerances ?? []), ...list('tolerance').map(parseTolerance)],
@@ -201,7 +206,15 @@ async function replay(capture: string, v: Values, rules: RuleOptions, sessions: 
   io.out.write(v.json ? `${JSON.stringify(report)}\n` : formatReport(report, { verbose: v.verbose === true }));
   await audit(v, io, {
     kind: 'replay.run',
-    params: { capture, target: address, sessions: report.options.sessions, speed: report.options.speed, loop: report.options.loop, ignore: report.options.ignore },
+    params: {
+      capture,
+      target: address,
+      sessions: report.options.sessions,
+      speed: report.options.speed,
+      loop: report.options.loop,
+      ignore: report.options.ignore,
+      ignorePushes: report.options.ignorePushes ?? [],
+    },
     outcome: { verdict: report.verdict, counts: report.counts, durationMs: report.durationMs },
   });
   return report.exitCode;

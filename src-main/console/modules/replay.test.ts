@@ -60,7 +60,8 @@ describe('console replay service', () => {
     const { services, events, audit } = await console_();
     const { ref, port } = await startReference(keys);
     try {
-      const { runId } = (await services.handle('replay.start', { capture, target: `127.0.0.1:${port}`, identity: key, password: 'demo', speed: 4 })) as { runId: string };
+      // A push ignore rule that matches nothing here: passed through to the report's options.
+      const { runId } = (await services.handle('replay.start', { capture, target: `127.0.0.1:${port}`, identity: key, password: 'demo', speed: 4, ignorePushes: ['ERROR RATE_LIMITED'] })) as { runId: string };
       expect(await services.handle('replay.report', { runId })).toBeNull();
       await waitFor(() => events.some((e) => e.channel === 'replay.done'), 20_000, 'replay.done');
       const done = events.find((e) => e.channel === 'replay.done')!.payload as ReplayDone;
@@ -69,6 +70,7 @@ describe('console replay service', () => {
       expect(events.find((e) => e.channel === 'replay.session')?.payload).toMatchObject({ runId, session: { session: 1, verdict: 'matched' } });
       const report = (await services.handle('replay.report', { runId })) as ReplayReport;
       expect(report.verdict).toBe('matched');
+      expect(report.options.ignorePushes).toEqual(['ERROR RATE_LIMITED']);
       const jsonPath = join(dir, 'export.json');
       expect(await services.handle('replay.export', { runId, format: 'json', path: jsonPath })).toMatchObject({ path: jsonPath });
       expect((JSON.parse(await readFile(jsonPath, 'utf8')) as ReplayReport).sessions).toHaveLength(1);
@@ -114,6 +116,15 @@ describe('console replay service', () => {
       await expect(services.handle('replay.start', { capture, target: 'nowhere', identity: key })).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringMatching(/host:port/) });
       await expect(services.handle('replay.start', { capture, target: '127.0.0.1:1', identity: 'AAAA' })).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringMatching(/32 bytes/) });
       await expect(services.handle('replay.start', { capture, target: '127.0.0.1:1', identity: key, speed: 0 })).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringMatching(/speed/) });
+      await expect(services.handle('replay.start', { capture, target: '127.0.0.1:1', identity: key, ignorePushes: ['GAME_STATE_UPDATE'] })).rejects.toMatchObject({
+        code: 'BAD_REQUEST',
+        message: expect.stringMatching(/GAME_STATE_UPDATE is state/),
+      });
+      await expect(services.handle('replay.start', { capture, target: '127.0.0.1:1', identity: key, ignorePushes: 'EVENT_BROADCAST' as never })).rejects.toMatchObject({
+        code: 'BAD_REQUEST',
+        message: 'ignorePushes must be an array of strings',
+      });
+      await expect(services.handle('replay.start', { capture, target: '127.0.0.1:1', identity: key, ignore: ['NOPE:/x'] })).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringMatching(/NOPE/) });
       await expect(services.handle('replay.report', { runId: 'nope' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
     } finally {
       await services.close();

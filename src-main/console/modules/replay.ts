@@ -14,6 +14,7 @@ import { currentActor, defaultAuditPath, openAuditLog } from '../../audit/index'
 import { ReplayError } from '../../replay/errors';
 import { toJUnit } from '../../replay/junit';
 import { checkSpeed, emptyCounts, runReplay, type ReplayOptions } from '../../replay/runner';
+import { buildRules } from '../../replay/rules';
 import { ReplaySource } from '../../replay/source';
 import type { ConsoleServices, ServiceModule } from '../services';
 
@@ -68,7 +69,7 @@ export function replayModule(opts: ReplayModuleOptions = {}): ServiceModule {
       await openAuditLog(opts.auditPath ?? defaultAuditPath()).append({
         kind: 'replay.run',
         actor: currentActor(),
-        params: { capture: p.capture, target: p.target, sessions: run.report?.options.sessions ?? p.sessions ?? [], speed: p.speed ?? 1, loop: p.loop ?? 1, ignore: p.ignore ?? [], via: 'console' },
+        params: { capture: p.capture, target: p.target, sessions: run.report?.options.sessions ?? p.sessions ?? [], speed: p.speed ?? 1, loop: p.loop ?? 1, ignore: p.ignore ?? [], ignorePushes: p.ignorePushes ?? [], via: 'console' },
         outcome: run.report ? { verdict: run.report.verdict, counts: run.report.counts, durationMs: run.report.durationMs } : { verdict: 'error', error: run.error },
       });
     } catch (e) {
@@ -89,6 +90,10 @@ export function replayModule(opts: ReplayModuleOptions = {}): ServiceModule {
     } catch (e) {
       throw new ServiceError('BAD_REQUEST', (e as Error).message);
     }
+    for (const k of ['ignore', 'ignorePushes', 'unordered'] as const) {
+      const v: unknown = p[k];
+      if (v !== undefined && (!Array.isArray(v) || !v.every((x) => typeof x === 'string'))) throw new ServiceError('BAD_REQUEST', `${k} must be an array of strings`);
+    }
     const run: Run = { id: randomUUID(), params: p, abort: new AbortController(), startedAt: Date.now(), report: null, error: null };
     const options: ReplayOptions = {
       capture: p.capture,
@@ -107,12 +112,20 @@ export function replayModule(opts: ReplayModuleOptions = {}): ServiceModule {
         ...(p.epsilon !== undefined ? { epsilon: p.epsilon } : {}),
         ...(p.tolerances ? { tolerances: p.tolerances } : {}),
         ...(p.unordered ? { unordered: p.unordered } : {}),
+        ...(p.ignorePushes ? { ignorePushes: p.ignorePushes } : {}),
       },
       ...(p.allowDamage ? { allowDamage: true } : {}),
       signal: run.abort.signal,
       onProgress: (x) => emit('replay.progress', { runId: run.id, ...x }),
       onSession: (s) => emit('replay.session', { runId: run.id, session: s }),
     };
+    try {
+      // Bad rules are the caller's mistake, answered now rather than as a failed run.
+      buildRules(options.rules);
+    } catch (e) {
+      if (e instanceof ReplayError) throw new ServiceError('BAD_REQUEST', e.message);
+      throw e;
+    }
     runs.set(run.id, run);
     void runReplay(options).then(
       (report) => {
