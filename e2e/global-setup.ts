@@ -24,7 +24,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   });
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const url = await new Promise<string>((resolve, reject) => {
+  const { url, proxy } = await new Promise<{ url: string; proxy: string }>((resolve, reject) => {
     let out = '';
     // The demo (server, proxy, bots with scrypt logins) takes a while on a busy 2-core machine.
     const timer = setTimeout(() => reject(new Error(`web shell did not start in 90 s\n${stderr}`)), 90_000);
@@ -32,10 +32,10 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
       out += d.toString();
       for (const line of out.split('\n')) {
         try {
-          const m = JSON.parse(line) as { event?: string; url?: string };
-          if (m.event === 'listening' && m.url) {
+          const m = JSON.parse(line) as { event?: string; url?: string; proxy?: { listen?: string } };
+          if (m.event === 'listening' && m.url && m.proxy?.listen) {
             clearTimeout(timer);
-            resolve(m.url);
+            resolve({ url: m.url, proxy: m.proxy.listen });
           }
         } catch {
           // not a JSON line yet
@@ -49,6 +49,8 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   });
   process.env.OTBRIDGE_URL = url;
   process.env.OTBRIDGE_CAPTURE = capture;
+  // The demo's proxy: the Replay spec records a session of its own through it.
+  process.env.OTBRIDGE_PROXY = proxy;
   // Files the specs make for the console to read (databases, configs, saved captures) go here too.
   process.env.OTBRIDGE_E2E_DIR = captureDir;
   process.env.OTBRIDGE_AUDIT_LOG = join(captureDir, 'audit.ndjson');

@@ -7,6 +7,13 @@ import { useClient } from '../client/context';
 
 const SPEEDS = ['0.5', '1', '2', '5', '10', 'max'] as const;
 
+/** The non-empty lines of a text area, trimmed: one rule each. */
+export const ruleLines = (text: string): string[] =>
+  text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
+
 export function ReplayCapture() {
   const client = useClient();
   const capture = useStore((s) => s.replayCapture)!;
@@ -20,6 +27,7 @@ export function ReplayCapture() {
   const [password, setPassword] = useState('');
   const [speed, setSpeed] = useState<(typeof SPEEDS)[number]>('max');
   const [ignore, setIgnore] = useState('');
+  const [ignorePushes, setIgnorePushes] = useState('');
   const [defaults, setDefaults] = useState(true);
   const [problem, setProblem] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -42,10 +50,8 @@ export function ReplayCapture() {
       ...(account.trim() ? { account: account.trim() } : {}),
       ...(password ? { password } : {}),
       speed: speed === 'max' ? 'max' : Number(speed),
-      ignore: ignore
-        .split('\n')
-        .map((l) => l.trim())
-        .filter(Boolean),
+      ignore: ruleLines(ignore),
+      ignorePushes: ruleLines(ignorePushes),
       defaultIgnores: defaults,
     };
     setBusy(true);
@@ -140,6 +146,10 @@ export function ReplayCapture() {
         <label className="field wide">
           <span>Ignore (one JSON pointer or glob a line; TYPE: or state: to scope)</span>
           <textarea data-testid="replay-ignore" rows={2} value={ignore} onChange={(e) => setIgnore(e.target.value)} spellCheck={false} placeholder="/serverTime&#10;GAME_STATE_UPDATE:/world/weather" />
+        </label>
+        <label className="field wide" title="a session replayed alone hears none of the other players' broadcasts: leave them out here; they are still counted and listed">
+          <span>Leave pushes out (one kind a line: TYPE [NAME [from SOURCE]], globs * and ?)</span>
+          <textarea data-testid="replay-ignore-pushes" rows={2} value={ignorePushes} onChange={(e) => setIgnorePushes(e.target.value)} spellCheck={false} placeholder="EVENT_BROADCAST * from bot-2&#10;EVENT_BROADCAST chat.*" />
         </label>
         <label className="check">
           <input type="checkbox" checked={defaults} onChange={(e) => setDefaults(e.target.checked)} /> default ignores (timestamps, tokens, ids)

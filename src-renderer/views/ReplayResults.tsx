@@ -1,6 +1,6 @@
 /** A run: progress while it goes, then the verdict, every session's comparison, and export. */
 import { useState } from 'react';
-import type { ReplayCounts, SessionReport } from '../../src-shared/ipc/replay';
+import type { PushComparison, ReplayCounts, SessionReport } from '../../src-shared/ipc/replay';
 import { EmptyState } from '../components/EmptyState';
 import { formatMs, formatSpan, preview } from '../format';
 import { useStore } from '../store';
@@ -59,8 +59,12 @@ export function ReplayResults({ runId }: { runId: string }) {
   );
 }
 
+/** A push kind compared and found different (kinds left out by an ignore rule are listed apart). */
+const unmatchedPush = (x: PushComparison): boolean => !x.ignored && (x.matched !== x.captured || x.captured !== x.replayed);
+
 function SessionResult({ s }: { s: SessionReport }) {
   const [open, setOpen] = useState(s.verdict !== 'matched');
+  const ignoredKinds = s.pushes.filter((x) => x.ignored).length;
   return (
     <div className="replay-session" data-testid="replay-session-result" data-verdict={s.verdict}>
       <button type="button" className="link" onClick={() => setOpen(!open)} aria-expanded={open}>
@@ -69,7 +73,8 @@ function SessionResult({ s }: { s: SessionReport }) {
       </button>{' '}
       <span className={`badge ${VERDICT_TONE[s.verdict]}`}>{s.verdict}</span>{' '}
       <span className="muted">
-        {s.sent}/{s.steps} sent, {s.counts.matched} matched, {s.counts.differed} differed, {s.counts.missing} missing, {s.counts.unexpected} unexpected · state {s.state.verdict} ({s.state.matchedVersions}/{s.state.capturedVersions} versions) · {formatSpan(s.durationMs)}
+        {s.sent}/{s.steps} sent, {s.counts.matched} matched, {s.counts.differed} differed, {s.counts.missing} missing, {s.counts.unexpected} unexpected · state {s.state.verdict} ({s.state.matchedVersions}/{s.state.capturedVersions} versions)
+        {ignoredKinds > 0 && ` · ${ignoredKinds} push kind${ignoredKinds === 1 ? '' : 's'} left out`} · {formatSpan(s.durationMs)}
       </span>
       {open && (
         <div className="replay-detail">
@@ -127,7 +132,7 @@ function SessionResult({ s }: { s: SessionReport }) {
               </p>
             </>
           )}
-          {s.pushes.some((x) => x.matched !== x.captured || x.captured !== x.replayed) && (
+          {s.pushes.some(unmatchedPush) && (
             <>
               <h4>Server pushes that did not match</h4>
               <table className="table" data-testid="replay-pushes">
@@ -144,9 +149,7 @@ function SessionResult({ s }: { s: SessionReport }) {
                   </tr>
                 </thead>
                 <tbody>
-                  {s.pushes
-                    .filter((x) => x.matched !== x.captured || x.captured !== x.replayed)
-                    .map((x) => (
+                  {s.pushes.filter(unmatchedPush).map((x) => (
                       <tr key={x.key}>
                         <td>{x.key}</td>
                         <td className="right">{x.captured}</td>
@@ -169,9 +172,23 @@ function SessionResult({ s }: { s: SessionReport }) {
                           ))}
                         </td>
                       </tr>
-                    ))}
+                  ))}
                 </tbody>
               </table>
+            </>
+          )}
+          {s.pushes.some((x) => x.ignored) && (
+            <>
+              <h4>Pushes left out of the comparison</h4>
+              <ul data-testid="replay-ignored-pushes">
+                {s.pushes
+                  .filter((x) => x.ignored)
+                  .map((x) => (
+                    <li key={x.key} data-testid="replay-ignored-push">
+                      {x.key}: {x.captured} captured, {x.replayed} replayed <span className="muted">— rule “{x.ignored}”</span>
+                    </li>
+                  ))}
+              </ul>
             </>
           )}
           {s.latency.length > 0 && (
