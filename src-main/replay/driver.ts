@@ -18,7 +18,7 @@ import { ConnectionClosedError, RemoteError, RequestTimeoutError } from '../net/
 import { type IdentityMap } from './identity';
 import { type IdentityRules } from './identity-rules';
 import { type ScriptStep, type SessionScript } from './script';
-import { pushKey, type PushItem } from './pushes';
+import { PushPairer } from './push-pairer';
 
 export interface DriverOptions {
   readonly host: string;
@@ -131,7 +131,7 @@ export async function driveSession(script: SessionScript, identities: IdentityMa
   try {
     const socket = await openSocket(o.host, o.port, o.connectTimeoutMs ?? 5000);
     conn = new FramedConnection(socket, { role: 'client', requestTimeoutMs: o.requestTimeoutMs ?? 10_000 });
-    const pairs = new PushPairer(script, identities.translate);
+    const pairs = new PushPairer(script.inbound, identities.translate);
     conn.onMessage = (f) => {
       record(f, false, null);
       const type = typeName(f.header.type);
@@ -314,49 +314,6 @@ export function answerDependencies(rules: IdentityRules): Map<string, Set<string
     }
   }
   return out;
-}
-
-/**
- * Pairs live pushes with captured ones of the same kind, in order (for
- * learning identities as they arrive). A captured broadcast's source is the
- * old run's player id: it is translated when a live push looks for its
- * queue, since that id is learnt only at login (or later).
- */
-class PushPairer {
-  /** Captured bodies by their kind as captured. */
-  private readonly queues = new Map<string, { readonly first: PushItem; readonly bodies: unknown[]; taken: number }>();
-  /** Live kind → captured kind, once found. */
-  private readonly found = new Map<string, string>();
-
-  constructor(
-    script: SessionScript,
-    private readonly translate: (s: string) => string | undefined,
-  ) {
-    for (const m of script.inbound) {
-      if (m.isResponse) continue;
-      const k = pushKey(m);
-      const q = this.queues.get(k);
-      if (q) q.bodies.push(m.body);
-      else this.queues.set(k, { first: m, bodies: [m.body], taken: 0 });
-    }
-  }
-
-  next(type: string, body: unknown): unknown {
-    const live = pushKey({ type, body });
-    let k = this.found.get(live);
-    if (k === undefined) {
-      for (const [ck, q] of this.queues) {
-        if (pushKey(q.first, this.translate) === live) {
-          k = ck;
-          break;
-        }
-      }
-      if (k === undefined) return undefined;
-      this.found.set(live, k);
-    }
-    const q = this.queues.get(k)!;
-    return q.bodies[q.taken++];
-  }
 }
 
 /** Sends one request; resolves (never rejects) when it is answered, timed out or lost. */
