@@ -62,7 +62,7 @@ export function ReplayResults({ runId }: { runId: string }) {
 /** A push kind compared and found different (kinds left out by an ignore rule are listed apart). */
 const unmatchedPush = (x: PushComparison): boolean => !x.ignored && (x.matched !== x.captured || x.captured !== x.replayed);
 
-function SessionResult({ s }: { s: SessionReport }) {
+export function SessionResult({ s }: { s: SessionReport }) {
   const [open, setOpen] = useState(s.verdict !== 'matched');
   const ignoredKinds = s.pushes.filter((x) => x.ignored).length;
   return (
