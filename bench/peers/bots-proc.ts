@@ -2,6 +2,7 @@
  * Child process of bench/peers.bench.ts: N bots logging in to the server,
  * then acting at a given rate; reports request→response latencies.
  */
+import '../child-exit';
 import { BotFleet } from '../../src-main/peers/bot';
 
 const port = Number(process.env.PORT);

@@ -2,6 +2,7 @@
  * Child process of bench/peers.bench.ts: the reference server, reporting its
  * counters and memory on request (IPC), so the bots' CPU is not the server's.
  */
+import '../child-exit';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { ReferenceServer } from '../../src-main/peers/server';

@@ -4,6 +4,7 @@
  * throughput) or open loop at a fixed total rate (latency at a given load).
  * Reports messages (requests + responses) and request → response latencies.
  */
+import '../child-exit';
 import { UpClient } from '../../src-main/net/client/client';
 import { MessageType } from '../../src-shared/protocol';
 

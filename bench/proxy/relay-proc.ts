@@ -3,6 +3,7 @@
  * server — a plain Node TCP pipe (the floor), or our proxy in passthrough or
  * decrypt mode (optionally capturing).
  */
+import '../child-exit';
 import { createServer, connect, type AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

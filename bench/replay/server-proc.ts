@@ -3,6 +3,7 @@
  * world, no per-connection rate limit), so its CPU is not the bots' or the
  * replay's. Answers `stats` with the frames it has processed.
  */
+import '../child-exit';
 import { ReferenceServer } from '../../src-main/peers/server';
 
 const bots = Number(process.env.BOTS ?? 64);
