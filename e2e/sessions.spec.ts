@@ -5,7 +5,10 @@ test('Sessions: the demo bots are listed; picking one narrows Traffic to it', as
   await openView(page, 'sessions');
   const rows = page.getByTestId('sessions-table-row');
   await expect(rows.first()).toBeVisible({ timeout: TRAFFIC_TIMEOUT });
-  const id = Number(await rows.first().getAttribute('data-key'));
+  // Rows are keyed by source and session ("live/3", "capture:1/3"): live sessions come first.
+  const key = (await rows.first().getAttribute('data-key'))!;
+  expect(key).toMatch(/^live\/\d+$/);
+  const id = Number(key.split('/')[1]);
   await rows.first().click();
   await expect(page.getByTestId('session-detail')).toContainText(`Session ${id}`);
   await screenshot(page, 'sessions');
