@@ -1,10 +1,10 @@
 /**
  * Captures as sources: the live traffic saved to a file, that file opened
- * again (by path, and sent from the browser as a drag and drop would), its
+ * again (by path, and dropped on the window: sent from the browser), its
  * sessions listed beside the live ones, and its traffic read in Traffic.
  */
 import { expect, test } from '@playwright/test';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { e2eDir, openView, screenshot, TRAFFIC_TIMEOUT } from './helpers';
 
@@ -59,12 +59,31 @@ test('Captures: the live traffic saved, then opened, shows its sessions and its 
   await expect(page.getByTestId('detail-header')).toBeVisible();
   await screenshot(page, 'captures-traffic');
 
-  // The NDJSON export sent from the browser, as a dropped file is: it opens as a second capture.
+  // A file chosen in the browser that is not a capture: sent, refused with the reason, nothing opened.
   await page.getByTestId('nav-sessions').click();
-  await page.getByTestId('capture-file').setInputFiles(exported);
+  await page.getByTestId('capture-file').setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not a capture\n') });
+  await expect(page.getByTestId('notices')).toContainText('could not open notes.txt');
+  await expect(page.getByTestId('capture-row')).toHaveCount(1);
+
+  // The NDJSON export dropped on the window, as from a file manager: the overlay shows while it is dragged,
+  // the browser sends the file in chunks, and it opens as a second capture shown in Traffic.
+  const dropped = await page.evaluateHandle(
+    ({ name, base64 }) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))], name));
+      return dt;
+    },
+    { name: 'saved-live.ndjson', base64: readFileSync(exported).toString('base64') },
+  );
+  await page.dispatchEvent('main', 'dragenter', { dataTransfer: dropped });
+  await expect(page.getByTestId('drop-zone')).toContainText('Drop a capture');
+  await page.dispatchEvent('main', 'dragover', { dataTransfer: dropped });
+  await page.dispatchEvent('main', 'drop', { dataTransfer: dropped });
   await expect(page.getByTestId('capture-row')).toHaveCount(2, { timeout: TRAFFIC_TIMEOUT });
   await expect(page.getByTestId('view-traffic')).toBeVisible();
+  await expect(page.getByTestId('source-picker')).toHaveValue(/^capture:\d+$/);
   await expect(page.getByTestId('traffic-table-row').first()).toBeVisible({ timeout: TRAFFIC_TIMEOUT });
+  await expect(page.getByTestId('drop-zone')).toHaveCount(0);
 
   // Closing the capture shown gives Traffic back to the live proxy.
   await page.getByTestId('nav-sessions').click();
