@@ -23,8 +23,9 @@ it('docs/examples/replay-api.ts records, replays against the same build (matched
   expect(r.stderr).toBe('');
   expect(r.status).toBe(0);
   const [same, slow] = r.stdout.split('== one step per minute');
-  expect(same).toMatch(/overall: MATCHED — 1 matched of 1 session run/);
-  expect(slow).toMatch(/state: first divergence at captured version 2 \(replayed version 1\), after #2 PLAYER_MOVE \{"direction":"e"\}/);
+  // The whole output on failure: which replay differed, and where.
+  expect(same, r.stdout).toMatch(/overall: MATCHED — 1 matched of 1 session run/);
+  expect(slow, r.stdout).toMatch(/state: first divergence at captured version 2 \(replayed version 1\), after #2 PLAYER_MOVE \{"direction":"e"\}/);
   expect(slow).toMatch(/\/player\/position\/x: captured \d+, replayed \d+/);
   expect(slow).toMatch(/overall: DIFFERED — 1 differed of 1 session run in [\d.]+ s \(exit code 1\)/);
   expect(existsSync(join(dir, 'one-step-per-minute.xml'))).toBe(true);
