@@ -58,6 +58,12 @@ test('Captures: the live traffic saved, then opened, shows its sessions and its 
   await rows.first().click();
   await expect(page.getByTestId('detail-header')).toBeVisible();
   await screenshot(page, 'captures-traffic');
+  // State reads the same capture: that session's versions as the proxy rebuilt them when it was recorded.
+  await page.getByTestId('nav-state').click();
+  await expect(page.getByTestId('source-picker')).toHaveValue(/^capture:\d+$/);
+  await expect(page.getByTestId('state-versions-row').first()).toBeVisible({ timeout: TRAFFIC_TIMEOUT });
+  await page.getByTestId('state-versions-row').first().click();
+  await expect(page.getByTestId('state-tree')).toBeVisible();
 
   // A file chosen in the browser that is not a capture: sent, refused with the reason, nothing opened.
   await page.getByTestId('nav-sessions').click();
