@@ -18,6 +18,12 @@ describe('describeEntry', () => {
     expect(describeEntry(entry('migrate.config.write', { file: '/srv/config.lua', profile: 'tfs-canary', forced: false }, { backup: '/srv/config.lua.bak', changes: 7, errors: 0 }))).toBe(
       '/srv/config.lua migrated with tfs-canary: 7 changes, original kept as /srv/config.lua.bak',
     );
+    expect(describeEntry(entry('script.execute', { session: 4, player: 'p-1', source: '\n-- heal everyone\nfor _, p in ipairs(players()) do end' }, { ok: true, durationMs: 12 }))).toBe(
+      'Lua script in session 4 (player p-1) ran in 12 ms — -- heal everyone',
+    );
+    expect(describeEntry(entry('script.execute', { session: 4, player: 'p-1', source: `return ${'x'.repeat(100)}` }, { ok: false, kind: 'TIMEOUT', message: 'ran past 250 ms' }))).toBe(
+      `Lua script in session 4 (player p-1) failed (TIMEOUT): ran past 250 ms — return ${'x'.repeat(53)}…`,
+    );
     expect(describeEntry(entry('replay.run', { capture: '/c.pcapng', target: '127.0.0.1:7172' }, { verdict: 'matched' }))).toBe('replay of /c.pcapng against 127.0.0.1:7172: matched');
   });
 
@@ -32,6 +38,6 @@ describe('describeEntry', () => {
         expect(typeof describeEntry(entry(kind, p, o))).toBe('string');
       }
     }
-    expect(describeEntry(entry('script.execute', { script: 'heal.lua', session: 3 }, {}))).toBe('{"script":"heal.lua","session":3}');
+    expect(describeEntry(entry('script.execute', { script: 'heal.lua', session: 3 }, {}))).toBe('Lua script in session 3 (player ?) outcome unknown');
   });
 });

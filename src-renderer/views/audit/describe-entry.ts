@@ -27,6 +27,13 @@ export function describeEntry(e: AuditEntryRow): string {
       return `replay of ${str(p.capture)} against ${str(p.target)}: ${str(o.verdict)}${o.error ? ` — ${str(o.error)}` : ''}`;
     case 'replay.serve':
       return `server replay of ${str(p.capture)} on ${str(p.listen)}: ${str(o.verdict)}, ${num(o.clients)} clients`;
+    case 'script.execute': {
+      // The source is kept whole in the entry (up to 4 KiB): its first line says which script it was.
+      const first = typeof p.source === 'string' ? (p.source.split('\n').find((l) => l.trim()) ?? '').trim() : '';
+      const shown = first.length > 60 ? `${first.slice(0, 60)}…` : first;
+      const how = o.ok === true ? `ran in ${num(o.durationMs)} ms` : o.ok === false ? `failed (${str(o.kind)}): ${str(o.message)}` : 'outcome unknown';
+      return `Lua script in session ${num(p.session)} (player ${str(p.player)}) ${how}${shown ? ` — ${shown}` : ''}`;
+    }
     default:
       return preview(e.params, 120);
   }
