@@ -165,6 +165,41 @@ describe('cancel and resume', () => {
     await source.close();
     await target.close();
   });
+  it('lets timers and sockets run between batches, though SQLite works synchronously, so pause gets in mid-run', async () => {
+    const source = openSqlite(ws.sourcePath, true);
+    const target = openSqlite(ws.newTarget('yield'));
+    // One-row batches: a run of many batches, each a synchronous SQLite transaction.
+    const m = new DataMigration({ profile, source, target, sourceLabel: 's', targetLabel: 'yield', checkpointPath: join(ws.dir, 'y.json'), rejectsPath: join(ws.dir, 'y.ndjson'), batchSize: 1 });
+    let ticks = 0;
+    let readAtPause = -1;
+    const timer = setInterval(() => {
+      ticks++;
+      // A pause asked from a timer (as the console's pause button arrives: from a socket) stops the run between batches.
+      if (ticks === 3) m.pause();
+    }, 5);
+    let lastRead = 0;
+    m.on('progress', (p) => (lastRead = p.rowsDone));
+    const done = m.run();
+    for (let i = 0; i < 400 && !m.paused; i++) await new Promise((r) => setTimeout(r, 5));
+    try {
+      expect(m.paused).toBe(true);
+      readAtPause = lastRead;
+      await new Promise((r) => setTimeout(r, 100));
+      // Held: nothing read while paused.
+      expect(lastRead).toBe(readAtPause);
+      m.resume();
+      const s = await done;
+      expect(s.status).toBe('completed');
+      expect(s.read).toBeGreaterThan(readAtPause);
+      expect(ticks).toBeGreaterThan(3);
+    } finally {
+      clearInterval(timer);
+      if (m.paused) m.resume();
+      await done.catch(() => undefined);
+      await source.close();
+      await target.close();
+    }
+  });
 });
 
 describe('incremental and selective runs', () => {

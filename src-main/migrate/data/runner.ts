@@ -58,6 +58,8 @@ export class MigrationError extends Error {}
 class Cancelled extends Error {}
 
 const DEFAULTS = { batchSize: 1000, retries: 3, retryBaseMs: 250, batchTimeoutMs: 30_000 };
+/** How long a run may hold the event loop between batches (see letOthersRun). */
+const YIELD_EVERY_MS = 20;
 
 export class DataMigration extends EventEmitter<MigrationEvents> {
   private cancelled = false;
@@ -67,6 +69,7 @@ export class DataMigration extends EventEmitter<MigrationEvents> {
   private rowsDone = 0;
   private rowsTotal = 0;
   private rejectedTotal = 0;
+  private yieldedAt = performance.now();
   private readonly warnings: string[] = [];
   private batchSize: number = DEFAULTS.batchSize;
 
@@ -300,6 +303,7 @@ export class DataMigration extends EventEmitter<MigrationEvents> {
         if (watermark.size) progress.watermark = Object.fromEntries([...watermark].map(([c, v]) => [c, toJsonValue(v)]));
         await save();
         this.progress(spec.source, index, plan, progress, t.estimate);
+        await this.letOthersRun();
         pending = [];
         pendingRejects = [];
         pendingRead = 0;
@@ -374,6 +378,20 @@ export class DataMigration extends EventEmitter<MigrationEvents> {
     };
     this.emit('table-end', summary);
     return summary;
+  }
+
+  /**
+   * SQLite (better-sqlite3) reads and writes synchronously, so without this
+   * a run would hold the event loop until it ended: no timers (the console's
+   * progress throttle), no sockets (the demo proxy in the same process), no
+   * pause or cancel request could get in. Between batches, about every
+   * YIELD_EVERY_MS, the run steps aside for one turn of the loop.
+   */
+  private async letOthersRun(): Promise<void> {
+    const now = performance.now();
+    if (now - this.yieldedAt < YIELD_EVERY_MS) return;
+    await new Promise<void>((r) => setImmediate(r));
+    this.yieldedAt = performance.now();
   }
 
   private async withRetries<T>(what: string, retries: number, fn: () => Promise<T>): Promise<T> {
