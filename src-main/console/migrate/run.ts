@@ -301,6 +301,9 @@ export class ConsoleRun {
   }
 
   private sendProgress(): void {
+    // A progress sent now makes a pending one redundant (and it would follow too closely).
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
     this.lastSent = Date.now();
     this.deps.emit('migrate.progress', this.progressNow());
   }
