@@ -18,6 +18,8 @@ import { ConnectionClosedError, RemoteError, RequestTimeoutError } from '../net/
 import { type IdentityMap } from './identity';
 import { type IdentityRules } from './identity-rules';
 import { type ScriptStep, type SessionScript } from './script';
+import { CatchUp } from './catch-up';
+import { type PushIgnores } from './push-ignores';
 import { PushPairer } from './push-pairer';
 
 export interface DriverOptions {
@@ -38,6 +40,8 @@ export interface DriverOptions {
   readonly maxSettleMs?: number;
   /** Log out at the end when the capture did not (default true), so the account's player leaves the world before the next run. */
   readonly logoutAtEnd?: boolean;
+  /** Push kinds the comparison leaves out: not waited for before a logout. */
+  readonly pushIgnores?: PushIgnores;
   readonly signal?: AbortSignal;
   readonly onStep?: (step: number) => void;
 }
@@ -65,6 +69,8 @@ export interface ReplayedInbound {
   readonly isResponse: boolean;
   readonly afterStep: number;
   readonly answers: number | null;
+  /** Arrived while the replay let the server finish before a logout or at the end: later than the captured session lasted. */
+  readonly late: boolean;
 }
 
 export interface DriverOutcome {
@@ -120,13 +126,16 @@ export async function driveSession(script: SessionScript, identities: IdentityMa
   let recording = true;
   let lastInbound = performance.now();
   let seq = 0;
-  /** State versions received (snapshots and batches), to know when the replay has caught up with the capture. */
-  let statesIn = 0;
+  /** True while the replay lets the server finish before a logout or at the end. */
+  let draining = false;
+  /** What has arrived, against what the capture had: when the replay has caught up with it. */
+  const catchUp = new CatchUp(script.inbound, script.steps.length, identities, o.pushIgnores);
   const record = (f: DecodedFrame, isResponse: boolean, answers: number | null): void => {
     lastInbound = performance.now();
-    if (recording && isStateMessage(typeName(f.header.type), f.body)) statesIn++;
     if (!recording) return;
-    out.inbound.push({ seq: ++seq, type: typeName(f.header.type), body: f.body, isResponse, afterStep: stepsSent, answers });
+    const type = typeName(f.header.type);
+    catchUp.note(type, f.body, isResponse);
+    out.inbound.push({ seq: ++seq, type, body: f.body, isResponse, afterStep: stepsSent, answers, late: draining });
   };
   try {
     const socket = await openSocket(o.host, o.port, o.connectTimeoutMs ?? 5000);
@@ -168,25 +177,22 @@ export async function driveSession(script: SessionScript, identities: IdentityMa
     const anchor = performance.now();
     const capturedAnchor = script.login.response.time;
     let lastSentAt = anchor;
-    /** State versions the capture had received once `step` steps were sent. */
-    const capturedStates: number[] = new Array<number>(script.steps.length + 1).fill(0);
-    for (const m of script.inbound) if (isStateMessage(m.type, m.body)) capturedStates[m.afterStep]!++;
-    for (let k = 1; k < capturedStates.length; k++) capturedStates[k]! += capturedStates[k - 1]!;
     /**
      * Waits until the server has gone quiet: nothing received or sent for
-     * settleMs once the replay has as many state versions as the capture had
-     * at this point, or for four times that when it has fewer (its server
-     * batched changes together, or a loaded server ticks late), at most
+     * settleMs once the replay has received what the capture had at this
+     * point (state versions, and pushes of every kind compared), or for four
+     * times that while it has not (its server batched changes together, a
+     * loaded server ticks late, another session drifted), at most
      * maxSettleMs.
      */
     const quiet = async (atStep: number): Promise<void> => {
       const settle = o.settleMs ?? 300;
       const end = performance.now() + (o.maxSettleMs ?? 5000);
+      const caughtUp = catchUp.at(atStep);
       for (;;) {
         if (!conn!.isOpen || performance.now() >= end) return;
         const idle = performance.now() - Math.max(lastInbound, lastSentAt);
-        const caughtUp = statesIn >= capturedStates[Math.min(atStep, capturedStates.length - 1)]!;
-        if (idle >= (caughtUp ? settle : 4 * settle)) return;
+        if (idle >= (caughtUp() ? settle : 4 * settle)) return;
         await sleep(Math.min(50, Math.max(1, settle)), o.signal);
       }
     };
@@ -200,14 +206,19 @@ export async function driveSession(script: SessionScript, identities: IdentityMa
     const drain = async (): Promise<void> => {
       const budget = o.maxSettleMs ?? 5000;
       if (budget <= 0 || !conn!.isOpen) return;
-      const version = identities.current('stateVersion');
-      if (typeof version === 'number') {
-        // Its answer resolves the request and is not recorded; the batches flushed before it are pushes, recorded as ever.
-        await conn!.request(MessageType.GAME_STATE_REQUEST, { since: version }, { priority: 0, timeoutMs: budget }).catch(() => undefined);
-      } else {
-        await sleep(Math.min(budget, lastSentAt + 2 * hs.syncIntervalMs - performance.now()), o.signal);
+      draining = true;
+      try {
+        const version = identities.current('stateVersion');
+        if (typeof version === 'number') {
+          // Its answer resolves the request and is not recorded; the batches flushed before it are pushes, recorded as ever.
+          await conn!.request(MessageType.GAME_STATE_REQUEST, { since: version }, { priority: 0, timeoutMs: budget }).catch(() => undefined);
+        } else {
+          await sleep(Math.min(budget, lastSentAt + 2 * hs.syncIntervalMs - performance.now()), o.signal);
+        }
+        await quiet(stepsSent);
+      } finally {
+        draining = false;
       }
-      await quiet(stepsSent);
     };
     let lastCapturedTime = capturedAnchor;
     /** Requests still waiting: when their captured answer arrived, and the types that may answer them. */
@@ -290,11 +301,6 @@ export async function driveSession(script: SessionScript, identities: IdentityMa
     out.endedAt = Date.now();
   }
   return out;
-}
-
-/** A snapshot, or a batch of updates (a client update's acknowledgement is not state). */
-function isStateMessage(type: string, body: unknown): boolean {
-  return type === 'GAME_STATE_SYNC' || (type === 'GAME_STATE_UPDATE' && Array.isArray((body as { ops?: unknown } | null)?.ops));
 }
 
 /**

@@ -47,7 +47,15 @@ export function evaluate(script: SessionScript, outcome: DriverOutcome, rules: R
   const capturedPushes: PushItem[] = script.inbound.filter((m) => !m.isResponse && !STATE_TYPES.has(m.type));
   const replayedPushes: PushItem[] = outcome.inbound.filter((m) => !m.isResponse && !STATE_TYPES.has(m.type));
   const cmp = compareRules(rules, identities.translate);
-  const pushes = comparePushes(capturedPushes, replayedPushes, cmp, identities, rules.pushIgnores);
+  const self = (outcome.login?.response as { playerId?: unknown } | null | undefined)?.playerId;
+  const pushes = comparePushes(capturedPushes, replayedPushes, cmp, identities, { ignores: rules.pushIgnores, ...(typeof self === 'string' ? { self } : {}) });
+  const late = pushes.reduce((n, p) => n + (p.late ?? 0), 0);
+  if (late) {
+    warnings.push(
+      `${late} broadcast${late === 1 ? '' : 's'} from other players arrived while the replay let the server finish before the session ended, ` +
+        'later than the captured session lasted: not counted as unexpected',
+    );
+  }
 
   const messages: MessageComparison[] = [];
   const byType = new Map<string, { matched: number; differed: number; missing: number; unexpected: number }>();

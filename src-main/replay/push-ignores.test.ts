@@ -109,7 +109,7 @@ describe('push ignore rules', () => {
 describe('pushes compared with ignore rules', () => {
   /** As evaluate.ts compares: broadcast ids learnt from the pairings are translated. */
   const compare = (captured: PushItem[], replayed: PushItem[], ignores?: PushIgnores, m = new IdentityMap(DEFAULT_IDENTITY_RULES)) =>
-    comparePushes(captured, replayed, compareRules(buildRules(), m.translate), m, ignores);
+    comparePushes(captured, replayed, compareRules(buildRules(), m.translate), m, ignores ? { ignores } : {});
 
   it('an ignored kind is counted and named, not compared; the others still are', () => {
     const captured = [wave('bot-1'), wave('bot-2'), wave('bot-2'), say('bot-1', 'hi')];
@@ -136,6 +136,21 @@ describe('pushes compared with ignore rules', () => {
     expect(out.filter((p) => p.ignored === undefined).every((p) => !('ignored' in p))).toBe(true);
     expect(pushesVerdict(out)).toBe('differed');
     expect(pushesVerdict(compare(captured, replayed, new PushIgnores(['EVENT_BROADCAST * from bot-2', 'EVENT_BROADCAST chat.*'])))).toBe('matched');
+  });
+
+  it("another player's broadcasts beyond the captured ones that came while the replay let the server finish are late, not unexpected", () => {
+    const m = new IdentityMap(DEFAULT_IDENTITY_RULES);
+    const cmp = compareRules(buildRules(), m.translate);
+    const late = (p: PushItem): PushItem => ({ ...p, late: true });
+    const out = comparePushes([wave('bot-1')], [wave('bot-1'), late(wave('bot-1')), wave('bot-2'), late(wave('bot-2'))], cmp, m, { self: 'bot-1' });
+    // Our own extra broadcast is unexpected, late or not: the server sent it because of this session.
+    expect(out.find((p) => p.key === 'EVENT_BROADCAST party.wave from bot-1')).toMatchObject({ matched: 1, unexpected: 1 });
+    expect(out.find((p) => p.key === 'EVENT_BROADCAST party.wave from bot-1')).not.toHaveProperty('late');
+    // Another's: the one that came in time is unexpected, the late one is counted apart.
+    expect(out.find((p) => p.key === 'EVENT_BROADCAST party.wave from bot-2')).toMatchObject({ captured: 0, replayed: 2, unexpected: 1, late: 1 });
+    expect(pushesVerdict(comparePushes([], [late(wave('bot-2'))], cmp, m, { self: 'bot-1' }))).toBe('matched');
+    // Without knowing who we are, nothing is excused.
+    expect(pushesVerdict(comparePushes([], [late(wave('bot-2'))], cmp, m))).toBe('unexpected');
   });
 
   it('unexpected pushes of an ignored kind are ignored too, and an ignored kind teaches no identities', () => {

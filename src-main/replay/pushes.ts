@@ -14,6 +14,15 @@ import { type PushIgnores } from './push-ignores';
 export interface PushItem {
   readonly type: string;
   readonly body: unknown;
+  /** Replayed: arrived while the replay let the server finish before a logout or at the end (later than the captured session lasted). */
+  readonly late?: boolean;
+}
+
+export interface PushCompareOptions {
+  /** Kinds left out of the comparison (counted, listed as ignored). */
+  readonly ignores?: PushIgnores;
+  /** The replayed session's own player id: broadcasts from anyone else that came late are not unexpected. */
+  readonly self?: string;
 }
 
 const MAX_EXAMPLES = 5;
@@ -55,13 +64,8 @@ function keyOf(k: PushKind): string {
  * names are counted and listed as ignored, not compared, and teach the
  * identity map nothing.
  */
-export function comparePushes(
-  captured: readonly PushItem[],
-  replayed: readonly PushItem[],
-  rules: CompareRules,
-  identities: IdentityMap,
-  ignores?: PushIgnores,
-): PushComparison[] {
+export function comparePushes(captured: readonly PushItem[], replayed: readonly PushItem[], rules: CompareRules, identities: IdentityMap, o: PushCompareOptions = {}): PushComparison[] {
+  const ignores = o.ignores;
   interface Group {
     readonly kind: PushKind;
     readonly c: PushItem[];
@@ -115,7 +119,14 @@ export function comparePushes(
       }
     }
     for (let i = n; i < g.c.length && examples.length < MAX_EXAMPLES; i++) examples.push({ verdict: 'missing', index: i + 1, differences: [{ path: '', kind: 'missing', captured: g.c[i]!.body }] });
-    for (let i = n; i < g.r.length && examples.length < MAX_EXAMPLES; i++) examples.push({ verdict: 'unexpected', index: i + 1, differences: [{ path: '', kind: 'unexpected', replayed: g.r[i]!.body }] });
+    // Another player's broadcast that reached the replay only because it stayed to let the server finish (the captured
+    // session had ended by then) says nothing about the server: counted apart, not as unexpected.
+    const othersLate = g.kind.type === 'EVENT_BROADCAST' && g.kind.source !== null && o.self !== undefined && g.kind.source !== o.self;
+    let late = 0;
+    for (let i = n; i < g.r.length; i++) {
+      if (othersLate && g.r[i]!.late) late++;
+      else if (examples.length < MAX_EXAMPLES) examples.push({ verdict: 'unexpected', index: i + 1, differences: [{ path: '', kind: 'unexpected', replayed: g.r[i]!.body }] });
+    }
     out.push({
       key,
       captured: g.c.length,
@@ -123,8 +134,9 @@ export function comparePushes(
       matched,
       differed,
       missing: Math.max(0, g.c.length - n),
-      unexpected: Math.max(0, g.r.length - n),
+      unexpected: Math.max(0, g.r.length - n) - late,
       examples,
+      ...(late ? { late } : {}),
     });
   }
   return out;

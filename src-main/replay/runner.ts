@@ -190,6 +190,7 @@ async function replayOne(
       ...(o.settleMs !== undefined ? { settleMs: o.settleMs } : {}),
       ...(o.maxSettleMs !== undefined ? { maxSettleMs: o.maxSettleMs } : {}),
       ...(o.logoutAtEnd !== undefined ? { logoutAtEnd: o.logoutAtEnd } : {}),
+      pushIgnores: rules.pushIgnores,
       ...(o.signal ? { signal: o.signal } : {}),
       onStep,
     });

@@ -98,6 +98,12 @@ export interface PushComparison {
   readonly key: string;
   /** Set when a push ignore rule left this kind out: the rule. Its pushes are counted, not compared (matched … unexpected are 0). */
   readonly ignored?: string;
+  /**
+   * Another player's broadcasts beyond the captured ones that arrived while
+   * the replay let the server finish before a logout or at the end — later
+   * than the captured session lasted: counted here, not as unexpected.
+   */
+  readonly late?: number;
   readonly captured: number;
   readonly replayed: number;
   readonly matched: number;
