@@ -200,3 +200,32 @@ export async function twoPlayerSession(port: number, identity: Uint8Array): Prom
     two.close();
   }
 }
+
+/**
+ * Two bots, and a broadcast shortly after one of them left: bot1 logs out,
+ * then bot2 waves 400 ms later — bot1's capture never has that wave. A replay
+ * that lets the server finish before bot1's logout keeps bot1 in the world
+ * a little longer, so it hears the wave there.
+ */
+export async function waveAfterLogout(port: number, identity: Uint8Array): Promise<void> {
+  const client = (account: string): UpClient =>
+    new UpClient({ host: '127.0.0.1', port, identity: { pinned: identity }, credentials: { account, password: BOT_PASSWORD }, reconnectAttempts: 0, requestTimeoutMs: 5000 });
+  const one = client('bot1');
+  const two = client('bot2');
+  try {
+    await one.connect();
+    await two.connect();
+    await new Promise((r) => setTimeout(r, 300));
+    await one.logout();
+    // Well after the logout: the two sessions' relative timing may shift a little in the replay (each starts its clock
+    // when its own login is answered), and the wave must still come after bot1's logout point, while bot1 waits.
+    await new Promise((r) => setTimeout(r, 400));
+    const r = await two.trigger({ id: randomUUID(), name: 'party.wave', scope: 'broadcast', data: { from: 'bot2' } });
+    if (!r.ok) throw new Error(`bot2's wave failed: ${r.error}`);
+    await new Promise((r2) => setTimeout(r2, 200));
+    await two.logout();
+  } finally {
+    one.close();
+    two.close();
+  }
+}
