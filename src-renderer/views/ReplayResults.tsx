@@ -60,7 +60,8 @@ export function ReplayResults({ runId }: { runId: string }) {
 }
 
 /** A push kind compared and found different (kinds left out by an ignore rule are listed apart). */
-const unmatchedPush = (x: PushComparison): boolean => !x.ignored && (x.matched !== x.captured || x.captured !== x.replayed);
+/** A push kind that differed, went missing or came unexpected (late broadcasts from others are not a mismatch). */
+const unmatchedPush = (x: PushComparison): boolean => !x.ignored && x.differed + x.missing + x.unexpected > 0;
 
 export function SessionResult({ s }: { s: SessionReport }) {
   const [open, setOpen] = useState(s.verdict !== 'matched');

@@ -58,6 +58,12 @@ describe('Replay: a session result', () => {
     expect(html).toMatch(/data-testid="replay-ignored-push">EVENT_BROADCAST party.wave from bot-2: 3 captured, 0 replayed <span[^>]*>— rule “EVENT_BROADCAST \* from bot-\?”/);
   });
 
+  it('late broadcasts from other players are not a mismatch', () => {
+    const late = push('EVENT_BROADCAST party.wave from bot-7', { captured: 2, replayed: 3, matched: 2, late: 1 });
+    const html = render(session('matched', [late]));
+    expect(html).not.toContain('data-testid="replay-pushes"');
+  });
+
   it('shows no table of failed pushes when only ignored kinds differ', () => {
     const html = render(session('error', [ignored]));
     expect(html).not.toContain('data-testid="replay-pushes"');
