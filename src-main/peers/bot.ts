@@ -40,6 +40,7 @@ export class Bot {
   private timer: NodeJS.Timeout | null = null;
   private readonly random: () => number;
   private stopped = false;
+  private ended = false;
   readonly stats: BotStats = { actions: 0, moves: 0, events: 0, uiEdits: 0, requests: 0, latencyMs: [], errors: 0 };
 
   constructor(readonly opts: BotOptions) {
@@ -54,10 +55,18 @@ export class Bot {
     this.client.on('serverError', () => this.stats.errors++);
   }
 
-  async start(): Promise<void> {
+  /** Connects and logs in; then acts, unless `act` is false (resume() starts it). */
+  async start(act = true): Promise<void> {
     // Listen before logging in: the login snapshot follows the login answer at once.
     this.sync = new ClientSync(this.client, { node: `${this.opts.account}-${randomUUID().slice(0, 8)}` });
-    await this.client.connect();
+    if (!act) this.stopped = true;
+    try {
+      await this.client.connect();
+    } catch (e) {
+      // A refused login leaves the connection open (UNAUTHENTICATED is not fatal): a bot that cannot play leaves.
+      this.stop();
+      throw e;
+    }
     this.schedule();
   }
 
@@ -65,6 +74,13 @@ export class Bot {
   pause(): void {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
+  }
+
+  /** Acts again after pause() or start(false); a stopped bot stays stopped. */
+  resume(): void {
+    if (!this.stopped || this.ended) return;
+    this.stopped = false;
+    this.schedule();
   }
 
   private schedule(): void {
@@ -117,6 +133,7 @@ export class Bot {
 
   stop(logout = false): Promise<void> | void {
     this.stopped = true;
+    this.ended = true;
     if (this.timer) clearTimeout(this.timer);
     this.sync?.dispose();
     if (logout && this.client.connection?.isOpen) return this.client.logout().catch(() => {});
@@ -131,6 +148,12 @@ export interface FleetOptions extends Omit<BotOptions, 'account' | 'password' | 
   readonly seed?: number;
   /** Bots logging in at once (logins are scrypt-bound on the server). */
   readonly loginConcurrency?: number;
+  /**
+   * Bots begin to act only once every login has been tried, all together:
+   * a large fleet's logins are then not slowed (or timed out) by the traffic
+   * of the bots already in.
+   */
+  readonly actTogether?: boolean;
 }
 
 export class BotFleet {
@@ -143,13 +166,13 @@ export class BotFleet {
     fleet.bots.push(...queue);
     const concurrency = opts.loginConcurrency ?? 16;
     let next = 0;
-    const failures: Error[] = [];
+    const failures = fleet.failures;
     await Promise.all(
       Array.from({ length: Math.min(concurrency, queue.length) }, async () => {
         while (next < queue.length) {
           const bot = queue[next++]!;
           try {
-            await bot.start();
+            await bot.start(!opts.actTogether);
           } catch (e) {
             failures.push(e as Error);
           }
@@ -157,8 +180,12 @@ export class BotFleet {
       }),
     );
     if (failures.length === queue.length && queue.length > 0) throw new Error(`no bot could log in: ${failures[0]!.message}`);
+    if (opts.actTogether) for (const b of queue) if (b.client.connection?.isOpen) b.resume();
     return fleet;
   }
+
+  /** Bots that could not log in, with why (the fleet goes on without them). */
+  readonly failures: Error[] = [];
 
   get connected(): number {
     return this.bots.filter((b) => b.client.connection?.isOpen).length;
