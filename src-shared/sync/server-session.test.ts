@@ -217,6 +217,28 @@ describe('ServerSyncSession: client updates', () => {
     expect(session.handleUpdate({ from: 1, to: 1, ops: [bad] }).rejected[0]!.reason).toBe(first);
   });
 
+  it('tells resent ops apart by their whole stamp, whatever node or counter they carry', () => {
+    const { session } = setup({ maxClockAheadMs: Infinity });
+    const add = (wall: number, counter: number, node: string, value: unknown): PatchOp => ({ op: 'add', path: `/ui/${node}-${counter}`, value, ts: ts(wall, counter, node) });
+    const stamps: [number, number, string][] = [
+      [T0, 0, 'client-1'], // the session's client node: numeric key
+      [T0, 0, 'client-2'], // same wall and counter, another node: its own entry
+      [T0, 1023, 'client-1'],
+      [T0, 1024, 'client-1'], // beyond the numeric key's counter range
+      [T0, 2 ** 40, 'client-1'],
+      [T0 - 1, 1024, 'client-1'], // as wall·1024 + counter it would equal (T0, 0): must not be taken for it
+      [2 ** 43 + 5, 0, 'client-1'], // a wall too large for the number
+    ];
+    for (const [wall, counter, node] of stamps) {
+      expect(session.handleUpdate({ from: 0, to: 0, ops: [add(wall, counter, node, 1)] }), `${wall}.${counter}.${node}`).toMatchObject({ applied: 1, rejected: [] });
+    }
+    for (const [wall, counter, node] of stamps) {
+      expect(session.handleUpdate({ from: 0, to: 0, ops: [add(wall, counter, node, 2)] }).rejected[0]!.reason, `${wall}.${counter}.${node}`).toMatch(/^DUPLICATE/);
+    }
+    // the answer names the stamp as it came
+    expect(session.handleUpdate({ from: 0, to: 0, ops: [add(T0, 0, 'client-2', 3)] }).rejected[0]!.reason).toContain(`${T0}.0.client-2`);
+  });
+
   it('survives hostile bodies: wrong shapes, prototype pollution, huge and deep values', () => {
     const { session } = setup();
     expect(session.handleUpdate(null).rejected[0]!.reason).toMatch(/^INVALID/);
