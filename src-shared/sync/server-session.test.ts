@@ -239,6 +239,16 @@ describe('ServerSyncSession: client updates', () => {
     expect(session.handleUpdate({ from: 0, to: 0, ops: [add(T0, 0, 'client-2', 3)] }).rejected[0]!.reason).toContain(`${T0}.0.client-2`);
   });
 
+  it('sessions with their own ownership or strategies do not change those of sessions on the defaults (shared tables)', () => {
+    const custom = setup({ owned: ['/ui', '/notes'], fallbackStrategy: 'SERVER_WINS' }).session;
+    const plain = setup().session;
+    const note: PatchOp = { op: 'add', path: '/notes', value: 'x', ts: ts(T0) };
+    expect(custom.handleUpdate({ from: 0, to: 0, ops: [note] })).toMatchObject({ applied: 1, rejected: [] });
+    expect(plain.handleUpdate({ from: 0, to: 0, ops: [note] }).rejected[0]!.reason).toMatch(/^FORBIDDEN: \/notes is not client-owned \(owned: \/ui\)/);
+    const ui: PatchOp = { op: 'add', path: '/ui/a', value: 1, ts: ts(T0, 1) };
+    expect(plain.handleUpdate({ from: 0, to: 0, ops: [ui] })).toMatchObject({ applied: 1, rejected: [] });
+  });
+
   it('survives hostile bodies: wrong shapes, prototype pollution, huge and deep values', () => {
     const { session } = setup();
     expect(session.handleUpdate(null).rejected[0]!.reason).toMatch(/^INVALID/);

@@ -76,6 +76,14 @@ export interface ServerSyncOptions {
   readonly onListenerError?: ListenerErrorReporter;
 }
 
+/**
+ * The tables of the defaults, one for every session that does not set its
+ * own: both are read-only, and a server holds one session per player
+ * (six small arrays and two tables each, ~0.5 KB).
+ */
+const DEFAULT_OWNERSHIP = new Ownership(['/ui']);
+const DEFAULT_STRATEGY_TABLE = strategyTable();
+
 export interface ServerSyncEvents {
   /** A batch to send as GAME_STATE_UPDATE (a push), with the frame priority of its most urgent op. */
   batch: { readonly batch: StateBatch; readonly priority: Priority };
@@ -114,8 +122,8 @@ export class ServerSyncSession {
     this.now = opts.now ?? Date.now;
     this.clock = new HybridClock(this.node, this.now);
     this.limits = limitsWith(opts.limits);
-    this.ownership = new Ownership(opts.owned ?? ['/ui']);
-    this.strategies = strategyTable(opts.strategies, opts.fallbackStrategy);
+    this.ownership = opts.owned ? new Ownership(opts.owned) : DEFAULT_OWNERSHIP;
+    this.strategies = opts.strategies || opts.fallbackStrategy ? strategyTable(opts.strategies, opts.fallbackStrategy) : DEFAULT_STRATEGY_TABLE;
     this.root = checkedInitialState(opts.initialState, this.limits);
     this.ver = opts.initialVersion ?? 0;
     this.history = new BatchHistory(opts.historyBatches ?? 100, this.ver, opts.historyOps ?? 1000);
