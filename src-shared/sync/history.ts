@@ -13,7 +13,7 @@
  * object, a stamp object, a boxed 41-bit wall number and a path in
  * concatenated pieces. Measured on the reference server (500 bots that
  * played for 30 s, then idled; /tmp scripts, heap after GC with and
- * without the histories): 205 bytes per op kept as sent, 128 packed, 85
+ * without the histories): 205 bytes per op kept as sent, 128 packed, 84
  * packed with pooled paths. `since` builds fresh op objects; it runs for a
  * catch-up (at most one batch's worth) and for each client update (the
  * few ops it had not seen).
