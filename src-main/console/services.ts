@@ -95,6 +95,7 @@ export class ConsoleServices {
     this.live = new LiveSource(
       () => this.run?.proxy.records ?? null,
       () => this.run?.capture?.path ?? null,
+      () => this.run?.capture?.flush(),
     );
     this.traffic = new TrafficHub(
       this.live,

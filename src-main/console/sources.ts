@@ -42,12 +42,19 @@ export class LiveSource implements RecordSource {
   constructor(
     private readonly store: () => RecordStore | null,
     private readonly capturePath: () => string | null = () => null,
+    /** Writes out what the capture writer still holds (it writes in batches, every 100 ms). */
+    private readonly flushCapture: () => Promise<void> | undefined = () => undefined,
   ) {}
 
-  /** The live capture, opened once and refreshed before each use (it is still being written). */
+  /**
+   * The live capture, opened once and refreshed before each use (it is still
+   * being written). The writer's pending batch is written first: the memory
+   * may already have let go of records the file does not hold yet.
+   */
   private async capture(): Promise<CaptureReader | null> {
     const path = this.capturePath();
     if (!path) return null;
+    await this.flushCapture();
     this.older ??= CaptureReader.open(path, { persistIndex: false });
     const reader = await this.older;
     await reader.refresh();
@@ -72,10 +79,12 @@ export class LiveSource implements RecordSource {
     const fromMemory = this.scanBackSync(match, beforeId, limit);
     const store = this.store();
     if (fromMemory.hasOlder || fromMemory.rows.length === limit || !store || store.oldestId <= 1) return fromMemory;
-    // The memory ran out before the limit: go on in the capture, below what memory holds.
+    // The memory ran out before the limit: go on in the capture, below what memory held when it was read
+    // (taken before waiting for the capture: meanwhile the memory moves on, and its newer oldest row would
+    // make the two parts overlap).
+    const below = Math.min(beforeId, store.oldestId);
     const reader = await this.capture();
     if (!reader) return fromMemory;
-    const below = Math.min(beforeId, store.oldestId);
     const rest = limit - fromMemory.rows.length;
     const older: MessageSummary[] = [];
     let hasOlder = false;
