@@ -16,6 +16,8 @@ export interface DemoOptions {
   readonly proxyPort?: number;
   readonly host?: string;
   readonly botIntervalMs?: number;
+  /** How often the server posts a tip into every player's ui notifications, which bots also clear: the demo's conflicts (default 1000 ms). */
+  readonly uiTipsEveryMs?: number;
   readonly capture?: { path: string; overwrite?: boolean };
   /** Records the proxy keeps in memory (older ones are in the capture, if any). */
   readonly keepRecords?: number;
@@ -45,7 +47,7 @@ export class Demo {
       port: opts.serverPort ?? 7180,
       botAccounts: Math.max(bots, 50),
       world: { seed: opts.seed ?? 1 },
-      uiTipsEveryMs: 1000,
+      uiTipsEveryMs: opts.uiTipsEveryMs ?? 1000,
       ...(opts.auditLog ? { auditLog: opts.auditLog } : {}),
       ...(opts.scrypt ? { scrypt: opts.scrypt } : {}),
     });

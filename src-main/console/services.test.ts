@@ -12,7 +12,7 @@ let ui: UiConnection;
 const events: { ch: string; p: unknown; at: number }[] = [];
 
 beforeAll(async () => {
-  services = new ConsoleServices({ shell: 'cli', demo: { bots: 4, botIntervalMs: 150, serverPort: 0, proxyPort: 0, scrypt: TEST_SCRYPT } });
+  services = new ConsoleServices({ shell: 'cli', demo: { bots: 4, botIntervalMs: 150, uiTipsEveryMs: 100, serverPort: 0, proxyPort: 0, scrypt: TEST_SCRYPT } });
   await services.start();
   ui = services.connect((ch, p) => events.push({ ch, p, at: Date.now() }));
 }, 60_000);
