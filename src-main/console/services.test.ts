@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConsoleServices, type UiConnection } from './services';
 import { TEST_SCRYPT, waitFor } from '../../test-support/up-harness';
+import { UpClient } from '../net/client/client';
+import { ClientSync } from '../net/client/sync';
+import type { ProxyRun } from '../proxy/setup';
 import type { MessageSummary } from '../../src-shared/records';
 import type { CaptureInfo, ConflictRow, MessageDetail, StateVersionRow, TrafficSubscription } from '../../src-shared/ipc/contract';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -81,8 +84,22 @@ describe('console services on the demo', () => {
   });
 
   it('sees the conflicts the bots provoke, with what each strategy would decide', async () => {
-    // Conflicts are the bots' chance collisions with the server: on a loaded machine they can take a while.
-    await waitFor(() => services.state.listConflicts().length > 0, 50_000, 'a conflict on the wire');
+    // The bots' collisions with the server's tips come by chance (seconds here, far longer in a loaded CI run):
+    // a player of our own clears its notifications without pause, so one of its writes is always in flight when a tip
+    // (every 100 ms) crosses it — a conflict on the wire within a tick or two.
+    const run = (services as unknown as { run: ProxyRun }).run;
+    const player = new UpClient({ host: run.address.host, port: run.address.port, identity: { pinned: run.identity!.publicRaw }, credentials: { account: 'bot40', password: 'bot' } });
+    const sync = new ClientSync(player, { node: 'conflict-maker' });
+    await player.connect();
+    try {
+      for (let i = 0; i < 3000 && services.state.listConflicts().length === 0; i++) {
+        sync.replica.set('/ui/notifications', []);
+        await new Promise((r) => setTimeout(r, 5));
+      }
+    } finally {
+      sync.dispose();
+      player.close('done');
+    }
     const rows = await call<ConflictRow[]>('conflicts.list', { pathPrefix: '/ui' });
     expect(rows.length).toBeGreaterThan(0);
     expect(Object.keys(rows[0]!.wouldDecide).sort()).toEqual(['CLIENT_WINS', 'LAST_WRITE_WINS', 'MERGE', 'SERVER_WINS']);
@@ -120,7 +137,7 @@ describe('captures in the console', () => {
   it('saves the live traffic, opens it back as a source, and reads it like live traffic', async () => {
     const saved = await call<{ path: string; records: number; sessions: number }>('capture.save', { path: join(dir, 'live.pcapng') });
     expect(saved.records).toBeGreaterThan(100);
-    expect(saved.sessions).toBe(4);
+    expect(saved.sessions).toBe(5); // the four bots and the conflicts test's own player
     const info = await call<CaptureInfo>('capture.open', { path: saved.path });
     expect(info.records).toBe(saved.records);
     expect(info.dialects).toEqual(['up2']);
@@ -139,7 +156,7 @@ describe('captures in the console', () => {
     expect(d.tokens.length).toBe(1);
     const sessions = await call<{ id: number; source: string; capture?: number }[]>('sessions.list');
     const captured = sessions.filter((s) => s.source === 'capture' && s.capture === info.id);
-    expect(captured).toHaveLength(4);
+    expect(captured).toHaveLength(5);
     const versions = await call<StateVersionRow[]>('state.versions', { session: captured[0]!.id, source });
     expect(versions.length).toBeGreaterThan(1);
     expect(await call('capture.close', { id: info.id })).toEqual({ closed: true });

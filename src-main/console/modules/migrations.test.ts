@@ -228,7 +228,7 @@ describe('a run from the wizard', () => {
       expect(count(target, 'players')).toBe(0);
       expect(existsSync(dryDone.summary!.checkpointFile)).toBe(false);
 
-      const started = await c.call<M.MigrationStarted>('migrate.start', { ...request, dryRun: false, batchSize: 25 });
+      const started = await c.call<M.MigrationStarted>('migrate.start', { ...request, dryRun: false, batchSize: 5 });
       expect(started).toMatchObject({ resumed: false, checkpoint: dry.checkpoint });
       expect(started.tables.find((t) => t.source === 'players')).toMatchObject({ estimate: ws.fx.tables.players!.length, targetRowsBefore: 0 });
       expect(started.warnings.join('\n')).toMatch(/znote_accounts/);
