@@ -14,7 +14,15 @@ export const e2eDir = (): string => {
   return d;
 };
 
-/** Demo traffic needs a few seconds after the shell starts; conflicts need the bots to collide. */
+/** The demo's proxy (host and port), for specs that bring a client of their own. */
+export const demoProxy = (): { host: string; port: number } => {
+  const p = process.env.OTBRIDGE_PROXY;
+  if (!p) throw new Error('OTBRIDGE_PROXY is not set: the browser tests run through playwright.config.ts');
+  const at = p.lastIndexOf(':');
+  return { host: p.slice(0, at), port: Number(p.slice(at + 1)) };
+};
+
+/** Demo traffic needs a few seconds after the shell starts; a provoked conflict needs a server tip to cross a write. */
 export const TRAFFIC_TIMEOUT = 20_000;
 export const CONFLICT_TIMEOUT = 50_000;
 

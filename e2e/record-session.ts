@@ -14,7 +14,7 @@ import { randomUUID } from 'node:crypto';
 import { UpClient } from '../src-main/net/client/client';
 import { ClientSync } from '../src-main/net/client/sync';
 import { BOT_PASSWORD } from '../src-main/peers/server';
-import { MessageType } from '../src-shared/protocol';
+import { sessionTail } from '../test-support/replay-harness';
 import { waitFor } from '../test-support/up-harness';
 
 /** One of the demo server's 50 bot accounts; the demo runs bots 1 to 5. */
@@ -31,22 +31,7 @@ export async function recordSession(proxy: string): Promise<void> {
   try {
     await client.connect();
     await waitFor(() => sync.snapshots >= 1, 10_000, 'the login snapshot');
-    const time = await client.trigger({ id: randomUUID(), name: 'server.time', scope: 'remote' });
-    if (!time.ok) throw new Error(`server.time failed: ${time.error}`);
-    await pause();
-    const wave = await client.trigger({ id: randomUUID(), name: 'party.wave', scope: 'broadcast', data: { from: RECORDED_ACCOUNT } });
-    if (!wave.ok) throw new Error(`party.wave failed: ${wave.error}`);
-    await pause();
-    const motd = await client.fetchResource('motd.txt');
-    if (!motd.data?.length) throw new Error('the message of the day is empty');
-    await client.request(MessageType.HEARTBEAT, { t: 1_700_000_000_000 });
-    await pause();
-    sync.replica.set('/ui/windows/inventory', { open: true, x: 10, y: 20 });
-    await waitFor(() => sync.replica.pendingCount === 0, 5000, 'the ui edit to be acknowledged');
-    await pause();
-    await client.request(MessageType.GAME_STATE_REQUEST, { since: 0 });
-    await pause();
-    await client.logout();
+    await sessionTail(client, sync, RECORDED_ACCOUNT, pause);
   } finally {
     sync.dispose();
     client.close();

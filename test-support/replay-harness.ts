@@ -129,27 +129,38 @@ export async function scriptedSession(port: number, identity: Uint8Array, o: Scr
         await pause();
       }
     }
-    const time = await client.trigger({ id: randomUUID(), name: 'server.time', scope: 'remote' });
-    if (!time.ok) throw new Error(`server.time failed: ${time.error}`);
-    await pause();
-    const wave = await client.trigger({ id: randomUUID(), name: 'party.wave', scope: 'broadcast', data: { from: account } });
-    if (!wave.ok) throw new Error(`party.wave failed: ${wave.error}`);
-    await pause();
-    const motd = await client.fetchResource('motd.txt');
-    if (!motd.data?.length) throw new Error('the message of the day is empty');
-    await client.request(MessageType.HEARTBEAT, { t: 1_700_000_000_000 });
-    await pause();
-    sync.replica.set('/ui/windows/inventory', { open: true, x: 10, y: 20 });
-    await waitFor(() => sync.replica.pendingCount === 0, 5000, 'the ui edit to be acknowledged');
-    await pause();
-    await client.request(MessageType.GAME_STATE_REQUEST, { since: 0 });
-    await pause();
-    await client.logout();
+    await sessionTail(client, sync, account, pause);
     return { directions: sent, acceptedMoves: accepted };
   } finally {
     sync.dispose();
     client.close();
   }
+}
+
+/**
+ * What every scripted session does after its moves, and what answers the
+ * same way on every run: asks for the time (remote event), waves
+ * (broadcast), fetches the message of the day, sends a heartbeat, edits its
+ * ui and waits for the acknowledgement, asks for a state catch-up, and logs
+ * out. Throws on the first step that fails.
+ */
+export async function sessionTail(client: UpClient, sync: ClientSync, account: string, pause: () => Promise<void>): Promise<void> {
+  const time = await client.trigger({ id: randomUUID(), name: 'server.time', scope: 'remote' });
+  if (!time.ok) throw new Error(`server.time failed: ${time.error}`);
+  await pause();
+  const wave = await client.trigger({ id: randomUUID(), name: 'party.wave', scope: 'broadcast', data: { from: account } });
+  if (!wave.ok) throw new Error(`party.wave failed: ${wave.error}`);
+  await pause();
+  const motd = await client.fetchResource('motd.txt');
+  if (!motd.data?.length) throw new Error('the message of the day is empty');
+  await client.request(MessageType.HEARTBEAT, { t: 1_700_000_000_000 });
+  await pause();
+  sync.replica.set('/ui/windows/inventory', { open: true, x: 10, y: 20 });
+  await waitFor(() => sync.replica.pendingCount === 0, 5000, 'the ui edit to be acknowledged');
+  await pause();
+  await client.request(MessageType.GAME_STATE_REQUEST, { since: 0 });
+  await pause();
+  await client.logout();
 }
 
 export interface TwoPlayerRun {

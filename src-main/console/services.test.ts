@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConsoleServices, type UiConnection } from './services';
 import { TEST_SCRYPT, waitFor } from '../../test-support/up-harness';
-import { UpClient } from '../net/client/client';
-import { ClientSync } from '../net/client/sync';
+import { provokeUiConflict } from '../../test-support/conflict-maker';
 import type { ProxyRun } from '../proxy/setup';
 import type { MessageSummary } from '../../src-shared/records';
 import type { CaptureInfo, ConflictRow, MessageDetail, StateVersionRow, TrafficSubscription } from '../../src-shared/ipc/contract';
@@ -85,21 +84,12 @@ describe('console services on the demo', () => {
 
   it('sees the conflicts the bots provoke, with what each strategy would decide', async () => {
     // The bots' collisions with the server's tips come by chance (seconds here, far longer in a loaded CI run):
-    // a player of our own clears its notifications without pause, so one of its writes is always in flight when a tip
-    // (every 100 ms) crosses it — a conflict on the wire within a tick or two.
+    // a player of our own keeps a ui write in flight while tips (every 100 ms) cross it.
     const run = (services as unknown as { run: ProxyRun }).run;
-    const player = new UpClient({ host: run.address.host, port: run.address.port, identity: { pinned: run.identity!.publicRaw }, credentials: { account: 'bot40', password: 'bot' } });
-    const sync = new ClientSync(player, { node: 'conflict-maker' });
-    await player.connect();
-    try {
-      for (let i = 0; i < 3000 && services.state.listConflicts().length === 0; i++) {
-        sync.replica.set('/ui/notifications', []);
-        await new Promise((r) => setTimeout(r, 5));
-      }
-    } finally {
-      sync.dispose();
-      player.close('done');
-    }
+    await provokeUiConflict(
+      { host: run.address.host, port: run.address.port, identity: { pinned: run.identity!.publicRaw }, account: 'bot40', password: 'bot', maxMs: 15_000 },
+      () => services.state.listConflicts().length > 0,
+    );
     const rows = await call<ConflictRow[]>('conflicts.list', { pathPrefix: '/ui' });
     expect(rows.length).toBeGreaterThan(0);
     expect(Object.keys(rows[0]!.wouldDecide).sort()).toEqual(['CLIENT_WINS', 'LAST_WRITE_WINS', 'MERGE', 'SERVER_WINS']);
