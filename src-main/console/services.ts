@@ -67,6 +67,11 @@ export interface UiConnection {
   close(): void;
 }
 
+/** The answer of a shell without native dialogs: a browser cannot give the services a path. */
+const noDialogs = (): never => {
+  throw new ServiceError('UNAVAILABLE', 'file dialogs exist only in the Electron shell: a browser cannot hand the console a path, so type it (or drop a capture on the window)');
+};
+
 export class ConsoleServices {
   private readonly events = new EventEmitter();
   private readonly handlers: Partial<Handlers>;
@@ -110,6 +115,7 @@ export class ConsoleServices {
         node: process.versions.node,
         startedAt: this.startedAt,
         protocol: APP.protocol,
+        capabilities: { dialogs: this.modules.some((m) => m.handlers['dialog.open'] !== undefined) },
       }),
       'app.ping': ({ t }) => ({ t, serverTime: Date.now() }),
       'proxy.status': () => this.status(),
@@ -182,6 +188,9 @@ export class ConsoleServices {
       Object.assign(this.handlers, m.handlers);
       this.modules.push(m);
     }
+    // Only a shell with native dialogs (Electron) adds a module answering these; elsewhere say why not.
+    this.handlers['dialog.open'] ??= noDialogs;
+    this.handlers['dialog.save'] ??= noDialogs;
   }
 
   private captureOf(id: number): CaptureSource {

@@ -13,6 +13,7 @@ import type { MetricsSnapshot } from '../metrics';
 import type { Fault, FaultSpec } from '../faults';
 import type { ReplayDone, ReplayOpenResult, ReplayProgress, ReplayReport, ReplayStartParams, SessionReport } from './replay';
 import type * as M from './migrate';
+import type { DialogParams, DialogResult, MenuCommand, ShellCapabilities } from './shell';
 
 export interface AppInfo {
   readonly name: string;
@@ -23,6 +24,8 @@ export interface AppInfo {
   readonly node: string;
   readonly startedAt: number;
   readonly protocol: string;
+  /** What the shell offers besides the services (native dialogs…); absent: nothing extra. */
+  readonly capabilities?: ShellCapabilities;
 }
 
 /** Where a filter expression went wrong: `at` is a character offset into the text. */
@@ -229,6 +232,10 @@ export interface RequestMap {
   'audit.list': { params: M.AuditListParams; result: M.AuditPage };
   /** Walks the hash chain; names the first entry edited, removed, reordered or torn. */
   'audit.verify': { params: { expectHead?: string }; result: M.AuditVerification };
+  /** A native open dialog on the calling window (Electron; other shells answer UNAVAILABLE: see capabilities.dialogs). */
+  'dialog.open': { params: DialogParams; result: DialogResult };
+  /** A native save dialog on the calling window (Electron only, as dialog.open). */
+  'dialog.save': { params: DialogParams; result: DialogResult };
 }
 
 /** Events pushed from the services to UIs. */
@@ -261,6 +268,8 @@ export interface EventMap {
   'migrate.done': M.MigrationDone;
   /** The audit log changed (this console or any other otbridge process wrote to it): `lines` it holds now. */
   'audit.appended': { path: string; lines: number };
+  /** A native menu's command (Electron), sent only to the app's own window (types in ./shell.ts). */
+  'menu.command': MenuCommand;
 }
 
 export type RequestChannel = keyof RequestMap;
@@ -316,6 +325,8 @@ export const REQUEST_CHANNELS = [
   'config.validate',
   'audit.list',
   'audit.verify',
+  'dialog.open',
+  'dialog.save',
 ] as const satisfies readonly RequestChannel[];
 export const EVENT_CHANNELS = [
   'app.notice',
@@ -335,6 +346,7 @@ export const EVENT_CHANNELS = [
   'migrate.warning',
   'migrate.done',
   'audit.appended',
+  'menu.command',
 ] as const satisfies readonly EventChannel[];
 
 // Compile-time proof that the runtime lists name every channel.
