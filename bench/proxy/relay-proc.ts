@@ -1,7 +1,9 @@
 /**
  * Child process of bench/proxy.bench.ts: what sits between the load and the
  * server — a plain Node TCP pipe (the floor), or our proxy in passthrough or
- * decrypt mode (optionally capturing).
+ * decrypt mode (optionally capturing). Answers `{ cmd: 'cpu' }` with its
+ * user + system CPU time so far (µs), so the benchmark can report what each
+ * message costs the relay itself, apart from what the shared cores let it do.
  */
 import '../child-exit';
 import { createServer, connect, type AddressInfo } from 'node:net';
@@ -24,7 +26,7 @@ if (mode === 'pipe') {
     u.on('error', () => c.destroy());
   });
   server.listen(0, '127.0.0.1', () => process.send!({ cmd: 'ready', port: (server.address() as AddressInfo).port }));
-  process.on('message', () => process.exit(0));
+  onAsk(() => process.exit(0));
 } else {
   const dir = mkdtempSync(join(tmpdir(), 'otb-bench-cap-'));
   const identity = generateKeyPair('ed25519');
@@ -40,10 +42,19 @@ if (mode === 'pipe') {
   });
   // Clients pin the proxy only when it terminates the encryption; in passthrough they still see the server.
   process.send!({ cmd: 'ready', port: run.address.port, ...(mode === 'decrypt' ? { identity: Buffer.from(identity.publicRaw).toString('base64url') } : {}) });
-  process.on('message', () => {
+  onAsk(() => {
     void run.close().then(() => {
       rmSync(dir, { recursive: true, force: true });
       process.exit(0);
     });
+  });
+}
+
+function onAsk(stop: () => void): void {
+  process.on('message', (m: { cmd: string }) => {
+    if (m.cmd === 'cpu') {
+      const u = process.cpuUsage();
+      process.send!({ cmd: 'cpu', us: u.user + u.system });
+    } else stop();
   });
 }

@@ -1,0 +1,62 @@
+/**
+ * The four paths of bench:proxy as long-lived processes: each path has its
+ * relay (none for direct) and its own load process with its clients logged
+ * in, so the rounds can alternate between paths without reconnecting.
+ */
+import { type ChildProcess } from 'node:child_process';
+import { ask, child, next, stop } from '../child';
+import type { RunAsk, RunDone } from './load-proc';
+
+export type PathMode = 'pipe' | 'passthrough' | 'decrypt' | null;
+
+export interface PathSpec {
+  readonly name: string;
+  readonly mode: PathMode;
+}
+
+export interface Path extends PathSpec {
+  /** The relay's CPU time so far (µs); 0 for the direct path. */
+  relayCpuUs(): Promise<number>;
+  run(a: Omit<RunAsk, 'cmd'>): Promise<RunDone>;
+  close(): Promise<void>;
+}
+
+export interface Target {
+  readonly port: number;
+  readonly identity: string;
+}
+
+/** Starts the relay of `spec` in front of `server`, then `clients` clients through it (accounts from `firstAccount`). */
+export async function openPath(spec: PathSpec, server: Target, clients: number, firstAccount: number): Promise<Path> {
+  let relay: ChildProcess | null = null;
+  let port = server.port;
+  let identity = server.identity;
+  if (spec.mode) {
+    relay = child('proxy/relay-proc.ts', {
+      MODE: spec.mode,
+      TARGET_PORT: String(server.port),
+      TARGET_IDENTITY: server.identity,
+      ...(spec.mode === 'decrypt' ? { CAPTURE: '1' } : {}),
+    });
+    const r = await next<{ port: number; identity?: string }>(relay, 'ready');
+    port = r.port;
+    if (r.identity) identity = r.identity;
+  }
+  const load = child('proxy/load-proc.ts', { PORT: String(port), IDENTITY: identity, CLIENTS: String(clients), FIRST_ACCOUNT: String(firstAccount) });
+  await next(load, 'ready');
+  return {
+    ...spec,
+    async relayCpuUs() {
+      return relay ? (await ask<{ us: number }>(relay, 'cpu')).us : 0;
+    },
+    run(a) {
+      const answer = next<RunDone>(load, 'run', (a.seconds + 60) * 1000);
+      load.send({ cmd: 'run', ...a } satisfies RunAsk);
+      return answer;
+    },
+    async close() {
+      await stop(load);
+      if (relay) await stop(relay);
+    },
+  };
+}
