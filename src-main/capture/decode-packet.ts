@@ -15,7 +15,8 @@ import { CapturedRecord } from './captured-record';
 import { pduCodecFor } from './pdu/index';
 import { type PduKind } from './pdu/types';
 import { decodeSessionBlockData, type SessionMeta } from './session-meta';
-import { EntryBits, type IndexEntry, type IndexTable } from './index-table';
+import { EntryBits, type IndexEntry } from './index-table';
+import { type IndexSink } from './index-sink';
 import { dirOf, packetDir, PacketFields, readPacket, readPacketNoTags } from './epb-reader';
 import { PDU_KINDS, readSummary, recordFromSummary, SummaryFields } from './summary-record';
 import { type SummaryBatch } from './summary-batch';
@@ -321,7 +322,7 @@ function epbP2p(epbDir: number, data: Uint8Array): Dir {
  * an unknown interface, malformed options) returns false and takes the
  * general path, which reports problems.
  */
-export function indexEpbInPlace(w: Uint8Array, at: number, length: number, le: boolean, offset: number, ctx: PartContext, table: IndexTable): boolean {
+export function indexEpbInPlace(w: Uint8Array, at: number, length: number, le: boolean, offset: number, ctx: PartContext, table: IndexSink): boolean {
   if (!le || length < 32) return false;
   const body = at + 8;
   const end = at + length - 4;

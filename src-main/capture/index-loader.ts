@@ -6,13 +6,14 @@
  * caught up by scanning only what follows its last entry. Scanning also
  * finds a truncated or damaged tail, which is reported.
  */
-import { open, rename, rm, writeFile, type FileHandle } from 'node:fs/promises';
+import { open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { BlockType, MAX_BLOCK_BYTES } from './pcapng/constants';
 import { readFully } from './pcapng/file-windows';
 import { type ReadBlocksResult } from './pcapng/blocks';
 import { newScanState } from './pcapng/scan';
 import { indexEntryOf, indexEpbInPlace, isCustomBlock, isPacketBlock } from './decode-packet';
-import { decodeIndexHeader, encodeIndexHeader, ENTRY_SIZE, IndexTable, INDEX_HEADER_SIZE } from './index-table';
+import { decodeIndexHeader, encodeIndexHeader, ENTRY_SIZE, EntryBits, IndexTable, INDEX_HEADER_SIZE, type IndexEntry } from './index-table';
+import { type IndexSink } from './index-sink';
 import { issueWarning, type PartFile } from './part-file';
 import { fileSize, indexPath } from './parts';
 import { type CaptureWarning } from './errors';
@@ -34,7 +35,7 @@ export interface LoadedIndex {
   readonly truncatedTail: boolean;
 }
 
-const hexBytes = (hex: string | undefined): Uint8Array => {
+export const hexBytes = (hex: string | undefined): Uint8Array => {
   const out = new Uint8Array(16);
   if (hex) for (let i = 0; i < 16; i++) out[i] = parseInt(hex.slice(i * 2, i * 2 + 2), 16);
   return out;
@@ -97,7 +98,7 @@ export interface ScanIntoResult {
  * end of the last part. `startOffset` must be a block boundary.
  */
 export async function scanInto(
-  table: IndexTable,
+  table: IndexSink,
   parts: readonly PartFile[],
   startPart: number,
   startOffset: number,
@@ -266,24 +267,26 @@ async function validateTail(table: IndexTable, byPart: ReadonlyMap<number, PartF
 }
 
 /** Why entry `i` does not describe the block it points at, or null when it does. */
-async function checkEntry(table: IndexTable, i: number, p: PartFile): Promise<string | null> {
-  const head = await p.read(table.offset(i), 8);
+function checkEntry(table: IndexTable, i: number, p: PartFile): Promise<string | null> {
+  return checkEntryAgainst(table.entry(i), i, p);
+}
+
+/** Why entry `i` (`e`) does not describe the block it points at in part `p`, or null when it does. */
+export async function checkEntryAgainst(e: IndexEntry, i: number, p: PartFile): Promise<string | null> {
+  const head = await p.read(e.offset, 8);
   const len = blockLength(head, p.littleEndian);
-  if (len < 12 || len > MAX_BLOCK_BYTES || table.offset(i) + len > p.size) return `entry ${i} does not point at a whole block`;
+  if (len < 12 || len > MAX_BLOCK_BYTES || e.offset + len > p.size) return `entry ${i} does not point at a whole block`;
   const type = blockType(head, p.littleEndian);
-  const isSession = table.isSessionBlock(i);
+  const isSession = (e.bits & EntryBits.SESSION_BLOCK) !== 0;
   if (isSession ? !isCustomBlock(type) : !isPacketBlock(type)) return `entry ${i} points at a block of the wrong type`;
-  const block = await p.read(table.offset(i), len);
+  const block = await p.read(e.offset, len);
   if (block.length < len) return `entry ${i} does not point at a whole block`;
-  const e = indexEntryOf(
-    { type, offset: table.offset(i), length: len, body: block.subarray(8, len - 4), littleEndian: p.littleEndian, section: 0 },
-    p.context(),
-  );
-  if (!e || typeof e === 'string' || e.id !== table.id(i) || e.session !== table.session(i)) return `entry ${i} does not match its block`;
+  const found = indexEntryOf({ type, offset: e.offset, length: len, body: block.subarray(8, len - 4), littleEndian: p.littleEndian, section: 0 }, p.context());
+  if (!found || typeof found === 'string' || found.id !== e.id || found.session !== e.session) return `entry ${i} does not match its block`;
   return null;
 }
 
-function blockLength(head: Uint8Array, le: boolean): number {
+export function blockLength(head: Uint8Array, le: boolean): number {
   if (head.length < 8) return 0;
   return new DataView(head.buffer, head.byteOffset, 8).getUint32(4, le);
 }
@@ -292,20 +295,39 @@ function blockType(head: Uint8Array, le: boolean): number {
   return new DataView(head.buffer, head.byteOffset, 8).getUint32(0, le);
 }
 
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+export function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
 }
 
-/** Writes the whole index beside the capture (a temporary file, then rename: readers never see half of it). */
+/**
+ * Writes the whole index beside the capture (a temporary file, then rename:
+ * readers never see half of it). The entries are written from the table's
+ * own buffer: a copy of a million entries would be 32 MB of fresh memory.
+ */
 export async function saveIndex(base: string, captureIdHex: string | undefined, table: IndexTable): Promise<void> {
   const tmp = `${indexPath(base)}.${process.pid}.tmp`;
   try {
-    await writeFile(tmp, Buffer.concat([encodeIndexHeader(hexBytes(captureIdHex)), table.bytes()]));
+    const fh = await open(tmp, 'w');
+    try {
+      await writeFully(fh, encodeIndexHeader(hexBytes(captureIdHex)), 0);
+      await writeFully(fh, table.bytes(), INDEX_HEADER_SIZE);
+    } finally {
+      await fh.close();
+    }
     await rename(tmp, indexPath(base));
   } catch (e) {
     await rm(tmp, { force: true });
     throw e;
+  }
+}
+
+/** Writes all of `bytes` at `position` (a write may take fewer bytes than asked). */
+export async function writeFully(fh: FileHandle, bytes: Uint8Array, position: number): Promise<void> {
+  for (let done = 0; done < bytes.length; ) {
+    const { bytesWritten } = await fh.write(bytes, done, bytes.length - done, position + done);
+    if (bytesWritten <= 0) throw new Error('the index file took no bytes');
+    done += bytesWritten;
   }
 }

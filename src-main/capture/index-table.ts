@@ -24,6 +24,8 @@
  * big-endian host the entries are swapped once as they are loaded and
  * saved, so the file stays little-endian.
  */
+import { type BlockLocations, type IndexSink } from './index-sink';
+
 export const INDEX_MAGIC = 'OTBIDX01';
 export const INDEX_VERSION = 1;
 export const ENTRY_SIZE = 32;
@@ -46,7 +48,7 @@ export interface IndexEntry {
 
 const TWO_32 = 0x1_0000_0000;
 
-export class IndexTable {
+export class IndexTable implements IndexSink, BlockLocations {
   private buf!: ArrayBuffer;
   private u8!: Uint8Array;
   private u16!: Uint16Array;

@@ -11,11 +11,12 @@
  * stream of windows, the next read ahead while this one is decoded;
  * farther ones start a new read where they are. A lone block is read alone.
  */
-import { type IndexTable } from './index-table';
+import { type BlockLocations } from './index-sink';
 import { type PartFile } from './part-file';
 import { type FileWindows } from './pcapng/file-windows';
 import { BlockType, MAX_BLOCK_BYTES } from './pcapng/constants';
-import { type BlockSpans } from './decode-packet';
+import { decodeSessionBlock, type BlockSpans } from './decode-packet';
+import { type SessionMeta } from './session-meta';
 
 /** Wanted blocks closer than this are read through rather than jumped to. */
 export const GAP_BYTES = 256 * 1024;
@@ -40,7 +41,7 @@ export class IndexedBlocks implements BlockSpans {
   private count = 0;
 
   constructor(
-    private readonly table: IndexTable,
+    private readonly table: BlockLocations,
     private readonly parts: readonly PartFile[],
     private readonly windowBytes: number,
     private readonly onProblem: (part: PartFile, offset: number, message: string) => void,
@@ -216,4 +217,20 @@ const u32 = (b: Uint8Array, at: number, le: boolean): number =>
 
 function badLength(off: number, len: number): string {
   return `the index points at offset ${off}, where there is ${len < 12 || len % 4 !== 0 || len > MAX_BLOCK_BYTES ? `a block length of ${len}` : `a block of ${len} bytes, past the end of the file`}`;
+}
+
+/** The session metadata in block k of the current window; undefined when it is not ours, or broken (onProblem says why). */
+export function sessionMetaAt(blocks: IndexedBlocks, k: number, onProblem: (part: PartFile, offset: number, message: string) => void): SessionMeta | undefined {
+  const len = blocks.lengths[k]!;
+  if (len <= 0) return undefined;
+  const at = blocks.starts[k]!;
+  const w = blocks.window;
+  const part = blocks.part!;
+  const type = u32(w, at, part.littleEndian);
+  const meta = decodeSessionBlock({ type, offset: blocks.base + at, length: len, body: w.subarray(at + 8, at + len - 4), littleEndian: part.littleEndian, section: 0 });
+  if (typeof meta === 'string') {
+    onProblem(part, blocks.base + at, meta);
+    return undefined;
+  }
+  return meta ?? undefined;
 }

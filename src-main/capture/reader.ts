@@ -11,17 +11,18 @@
  * valid one), a missing part.
  */
 import { type Dir } from '../../src-shared/records';
-import { decodeRecordsAt, decodeSessionBlock, decodeSummariesAt } from './decode-packet';
+import { decodeRecordsAt, decodeSummariesAt } from './decode-packet';
 import { SummaryBatch } from './summary-batch';
-import { IndexedBlocks } from './indexed-blocks';
+import { IndexedBlocks, sessionMetaAt } from './indexed-blocks';
 import { type CapturedRecord } from './captured-record';
 import { EntryBits, type IndexTable } from './index-table';
 import { loadIndex, saveIndex, scanInto, type IndexState } from './index-loader';
 import { PartFile } from './part-file';
 import { type PartContext } from './part-context';
 import { listParts, liveWriter, type LockInfo } from './parts';
+import { openParts } from './open-parts';
 import { mergeSessionMeta, type SessionMeta } from './session-meta';
-import { CaptureError, type CaptureWarning } from './errors';
+import { type CaptureWarning } from './errors';
 
 export interface ReaderOptions {
   /** Save a built, rebuilt or caught-up index beside the capture — never while its writer is running (default true). */
@@ -104,23 +105,8 @@ export class CaptureReader {
 
   static async open(path: string, options: Readonly<Partial<ReaderOptions>> = {}): Promise<CaptureReader> {
     const opts: ReaderOptions = { persistIndex: options.persistIndex ?? true, windowBytes: options.windowBytes ?? 1 << 20, rebuildIndex: options.rebuildIndex ?? false };
-    const names = await listParts(path);
-    if (!names.some((n) => n.part === 0)) throw new CaptureError('NOT_FOUND', `${path}: no such capture file`);
-    const parts: PartFile[] = [];
-    const warnings: CaptureWarning[] = [];
+    const { parts: same, warnings } = await openParts(path);
     try {
-      for (const n of names) parts.push(await PartFile.open(n.path, n.part));
-      for (let i = 1; i < parts.length; i++) {
-        const p = parts[i]!;
-        if (p.part !== parts[i - 1]!.part + 1) {
-          warnings.push({ kind: 'missing-part', file: p.path, message: `parts ${parts[i - 1]!.part + 1}..${p.part - 1} are missing; their records are not in this capture` });
-        }
-        if (p.captureId !== parts[0]!.captureId) {
-          warnings.push({ kind: 'missing-part', file: p.path, message: `${p.path} belongs to another capture (its capture id differs); it was left out` });
-        }
-      }
-      const same = parts.filter((p) => p.captureId === parts[0]!.captureId);
-      for (const p of parts) if (!same.includes(p)) await p.close();
       const loaded = await loadIndex(path, same, opts.windowBytes, opts.rebuildIndex);
       warnings.push(...loaded.warnings);
       const writer = await liveWriter(path);
@@ -145,7 +131,7 @@ export class CaptureReader {
         opts,
       );
     } catch (e) {
-      await Promise.all(parts.map((p) => p.close().catch(() => undefined)));
+      await Promise.all(same.map((p) => p.close().catch(() => undefined)));
       throw e;
     }
   }
@@ -440,19 +426,7 @@ export class CaptureReader {
 
   /** The session metadata in block k of the current window; undefined when it is not ours or is broken (a warning says so). */
   private sessionAt(blocks: IndexedBlocks, k: number): SessionMeta | undefined {
-    const len = blocks.lengths[k]!;
-    if (len <= 0) return undefined;
-    const at = blocks.starts[k]!;
-    const w = blocks.window;
-    const part = blocks.part!;
-    const le = part.littleEndian;
-    const type = le ? (w[at]! | (w[at + 1]! << 8) | (w[at + 2]! << 16) | (w[at + 3]! << 24)) >>> 0 : ((w[at]! << 24) | (w[at + 1]! << 16) | (w[at + 2]! << 8) | w[at + 3]!) >>> 0;
-    const meta = decodeSessionBlock({ type, offset: blocks.base + at, length: len, body: w.subarray(at + 8, at + len - 4), littleEndian: le, section: 0 });
-    if (typeof meta === 'string') {
-      this.warnings.push({ kind: 'skipped-block', file: part.path, offset: blocks.base + at, message: meta });
-      return undefined;
-    }
-    return meta ?? undefined;
+    return sessionMetaAt(blocks, k, (part, offset, message) => this.warnings.push({ kind: 'skipped-block', file: part.path, offset, message }));
   }
 
   /** Decoding context of a part (its first section's interfaces), made once per part: decoding does not change it. */

@@ -5,8 +5,9 @@
  * damage the reader stepped over, sessions of another dialect, sessions the
  * proxy could not decrypt, sessions without a successful login.
  */
-import { CaptureError, CaptureReader, readCaptureItems, sniffCaptureFile, type CaptureWarning, type SessionMeta } from '../capture';
-import { EntryBits } from '../capture/index-table';
+import { CaptureError, readCaptureItems, sniffCaptureFile, type CaptureWarning, type SessionMeta } from '../capture';
+import { SessionIndex } from '../capture/session-index';
+import { type SessionEntries } from '../capture/session-positions';
 import { type MessageRecord } from '../../src-shared/records';
 import { type ReplaySessionInfo } from '../../src-shared/ipc/replay';
 import { ReplayError } from './errors';
@@ -24,8 +25,8 @@ const ERROR = 0x7f;
 
 /**
  * What the overview learns about each session without reading a body: from
- * the capture's index entries (pcapng: session, direction, type code, time,
- * id — no block is read) or from the records of an NDJSON export.
+ * the capture's index (pcapng: counts kept per session as the index passed
+ * — no block is read) or from the records of an NDJSON export.
  */
 class SessionTally {
   messages = 0;
@@ -53,6 +54,20 @@ class SessionTally {
     } else if (code === ERROR && s2c) this.errors++;
   }
 
+  /** A session's tally from the capture's index: counts, times and login codes, no record read. */
+  static of(e: SessionEntries): SessionTally {
+    const t = new SessionTally();
+    t.messages = e.messages;
+    t.c2s = e.c2s;
+    t.s2c = e.s2c;
+    t.first = e.first;
+    t.last = e.last;
+    t.loginRequests = e.count(AUTH_LOGIN, false);
+    t.loginAnswered = e.count(AUTH_LOGIN, true) > 0;
+    t.errors = e.count(ERROR, true);
+    return t;
+  }
+
   addRecord(r: MessageRecord): void {
     this.dialect ??= r.dialect;
     this.add(r.dir === 's2c', r.code, r.time);
@@ -72,7 +87,7 @@ export class ReplaySource {
     readonly metas: ReadonlyMap<number, SessionMeta>,
     readonly warnings: readonly string[],
     readonly messages: number,
-    private readonly reader: CaptureReader | null,
+    private readonly index: SessionIndex | null,
     private readonly inMemory: ReadonlyMap<number, MessageRecord[]> | null,
   ) {}
 
@@ -93,37 +108,26 @@ export class ReplaySource {
     const metas = new Map<number, SessionMeta>();
     let messages = 0;
     if (kind === 'pcapng') {
-      let reader: CaptureReader;
+      let index: SessionIndex;
       try {
-        reader = await CaptureReader.open(path);
+        // One pass over the index (or the capture, when it has none): per session, counts and where its records are.
+        index = await SessionIndex.open(path, { watchCodes: [AUTH_LOGIN, ERROR] });
       } catch (e) {
         throw asReplayError(e, path);
       }
       try {
-        // The index has what the overview needs: no block is read for it (a million messages take milliseconds).
-        const t = reader.entries;
-        // Session numbers are small integers: an array finds a tally faster than a map (a million lookups).
-        const bySession: (SessionTally | undefined)[] = [];
-        for (let i = 0; i < t.length; i++) {
-          const bits = t.bits(i);
-          if ((bits & EntryBits.SESSION_BLOCK) !== 0) continue;
-          messages++;
-          const session = t.session(i);
-          const tl = (session < 1 << 20 ? bySession[session] : undefined) ?? tally(session);
-          if (session < 1 << 20) bySession[session] = tl;
-          tl.add((bits & EntryBits.S2C) !== 0, t.code(i), t.time(i));
-        }
-        for (const m of await reader.sessions()) metas.set(m.session, m);
+        for (const e of index.sessionEntries()) tallies.set(e.session, SessionTally.of(e));
+        for (const m of await index.sessionMetas()) metas.set(m.session, m);
         // Sessions whose metadata was lost: their dialect from their first record.
         for (const [session, tl] of tallies) {
           const d = metas.get(session)?.dialect;
           if (typeof d === 'string') tl.dialect = d;
-          else for await (const r of reader.records({ session, limit: 1, bytes: false })) tl.dialect = r.dialect;
+          else for (const r of await index.records(session, { limit: 1, bytes: false })) tl.dialect = r.dialect;
         }
-        const warnings = describeDamage(reader.warnings, path, opts.allowDamage ?? false);
-        return new ReplaySource(path, 'pcapng', overview(tallies, metas), metas, warnings, messages, reader, null);
+        const warnings = describeDamage(index.warnings, path, opts.allowDamage ?? false);
+        return new ReplaySource(path, 'pcapng', overview(tallies, metas), metas, warnings, index.messages, index, null);
       } catch (e) {
-        await reader.close();
+        await index.close();
         throw asReplayError(e, path);
       }
     }
@@ -170,9 +174,7 @@ export class ReplaySource {
   /** Every record of one session, in capture order, with bodies. */
   async records(session: number): Promise<MessageRecord[]> {
     if (this.inMemory) return this.inMemory.get(session) ?? [];
-    const out: MessageRecord[] = [];
-    for await (const r of this.reader!.records({ session })) out.push(r);
-    return out;
+    return this.index!.records(session);
   }
 
   meta(session: number): SessionMeta {
@@ -180,7 +182,7 @@ export class ReplaySource {
   }
 
   async close(): Promise<void> {
-    await this.reader?.close();
+    await this.index?.close();
   }
 }
 

@@ -1,0 +1,22 @@
+/**
+ * Where the indexer puts the entries it finds: the in-memory IndexTable of
+ * a reader, or a consumer that keeps only what it needs from each entry (a
+ * replay's per-session positions, the index file being written) so that a
+ * pass over a big capture holds no table of it in memory.
+ */
+import { type IndexEntry } from './index-table';
+
+export interface IndexSink {
+  /** One entry, its fields passed one by one: the indexer's hot loop makes no object per block. */
+  pushFields(id: number, time: number, part: number, offset: number, session: number, code: number, bits: number): void;
+  push(e: IndexEntry): void;
+}
+
+/** Where the blocks an index names are: what reading them by position needs (an IndexTable, or one session's positions). */
+export interface BlockLocations {
+  /** Positions 0 … length - 1. */
+  readonly length: number;
+  part(i: number): number;
+  offset(i: number): number;
+  isSessionBlock(i: number): boolean;
+}
