@@ -5,6 +5,7 @@
  */
 import { useEffect } from 'react';
 import { VIEWS, type ViewName } from './store/app-slice';
+import { VIEW_TITLES } from '../src-shared/ipc/shell';
 import { useStore } from './store';
 import { useClient } from './client/context';
 import { TrafficView } from './views/TrafficView';
@@ -21,18 +22,7 @@ import { EmptyState } from './components/EmptyState';
 import { Notices } from './components/Notices';
 import { DropZone } from './components/DropZone';
 
-const TITLES: Record<ViewName, string> = {
-  sessions: 'Sessions',
-  traffic: 'Traffic',
-  state: 'State',
-  conflicts: 'Conflicts',
-  metrics: 'Metrics',
-  faults: 'Faults',
-  replay: 'Replay',
-  migrations: 'Migrations',
-  config: 'Config',
-  audit: 'Audit log',
-};
+const TITLES: Readonly<Record<ViewName, string>> = VIEW_TITLES;
 
 /** Alt+1 … Alt+9 for the first nine views, Alt+0 for the tenth. */
 const viewKey = (i: number): string => String((i + 1) % 10);

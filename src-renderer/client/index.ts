@@ -16,6 +16,8 @@ import { CapturesController } from './captures';
 import { MigrationsController } from './migrations';
 import { ConfigController } from './config';
 import { AuditController } from './audit';
+import { DialogsController } from './dialogs';
+import { MenuCommands } from './menu';
 import { sameSource } from '../sources';
 
 export interface ClientOptions {
@@ -35,7 +37,10 @@ export class ConsoleClient {
   readonly migrations: MigrationsController;
   readonly config: ConfigController;
   readonly audit: AuditController;
+  readonly dialogs: DialogsController;
+  readonly menu: MenuCommands;
   private detach: (() => void) | null = null;
+  private detachMenu: (() => void) | null = null;
   /** Migration runs whose status is being fetched (events of an unknown run come ten a second). */
   private readonly fetchingRuns = new Set<string>();
 
@@ -54,6 +59,8 @@ export class ConsoleClient {
     this.migrations = new MigrationsController(bridge, store);
     this.config = new ConfigController(bridge, store);
     this.audit = new AuditController(bridge, store);
+    this.dialogs = new DialogsController(bridge);
+    this.menu = new MenuCommands(this);
     // The events of a replay run arrive from the services; its report is fetched when it ends.
     this.live.onReplayDone = (runId) => void this.replay.loadReport(runId);
     this.live.onCapturesChanged = (list) => void this.capturesChanged(list.map((c) => c.id));
@@ -64,6 +71,8 @@ export class ConsoleClient {
   /** Listens to pushed events (once) and loads every snapshot; call again after a reconnect. */
   async connect(): Promise<void> {
     this.detach ??= this.live.attach(this.bridge);
+    // The native menu's commands (Electron): one listener, one handler.
+    this.detachMenu ??= this.bridge.on('menu.command', (c) => void this.menu.run(c));
     const s = this.store.getState();
     const fail = (what: string) => (e: unknown) => {
       this.store.getState().addNotice({ level: 'error', text: `could not load ${what}: ${(e as Error).message}`, at: Date.now() });
@@ -151,6 +160,8 @@ export class ConsoleClient {
   dispose(): void {
     this.detach?.();
     this.detach = null;
+    this.detachMenu?.();
+    this.detachMenu = null;
     this.traffic.dispose();
   }
 }

@@ -1,11 +1,12 @@
 import type { StateCreator } from 'zustand';
 import type { AppInfo, ProxyStatus } from '../../src-shared/ipc/contract';
 import type { Store } from './index';
+import { CONSOLE_VIEWS } from '../../src-shared/ipc/shell';
 
 export type Connection = 'connecting' | 'open' | 'closed';
 export type Theme = 'dark' | 'light';
-/** In the order of the navigation and of Alt+1 … Alt+9, Alt+0. */
-export const VIEWS = ['sessions', 'traffic', 'state', 'conflicts', 'metrics', 'faults', 'replay', 'migrations', 'config', 'audit'] as const;
+/** In the order of the navigation and of Alt+1 … Alt+9, Alt+0 (and of the Electron View menu: the list is shared with main). */
+export const VIEWS = CONSOLE_VIEWS;
 export type ViewName = (typeof VIEWS)[number];
 
 export interface Notice {

@@ -6,6 +6,7 @@ import { formatMs, formatSpan, preview } from '../format';
 import { useStore } from '../store';
 import { useClient } from '../client/context';
 import { VERDICT_TONE } from './ReplayView';
+import { PathForm } from '../components/PathForm';
 
 export function ReplayResults({ runId }: { runId: string }) {
   const client = useClient();
@@ -220,35 +221,36 @@ function Export({ runId }: { runId: string }) {
   const [format, setFormat] = useState<'json' | 'junit'>('junit');
   const [path, setPath] = useState('');
   const [result, setResult] = useState<string | null>(null);
-  const [problem, setProblem] = useState<string | null>(null);
   return (
-    <form
-      className="toolbar"
-      onSubmit={(e) => {
-        e.preventDefault();
-        setProblem(null);
-        setResult(null);
-        client.replay.export(runId, format, path.trim()).then(
-          (r) => setResult(`wrote ${r.bytes.toLocaleString()} bytes to ${r.path}`),
-          (err: Error) => setProblem(err.message),
-        );
+    <PathForm
+      value={path}
+      onChange={(p) => {
+        setPath(p);
+        // A path chosen or typed with an extension picks the format.
+        if (/\.xml$/i.test(p.trim())) setFormat('junit');
+        else if (/\.json$/i.test(p.trim())) setFormat('json');
       }}
-    >
-      <strong>Export</strong>
-      <select data-testid="replay-export-format" value={format} onChange={(e) => setFormat(e.target.value as 'json' | 'junit')}>
-        <option value="junit">JUnit XML (for CI)</option>
-        <option value="json">JSON report</option>
-      </select>
-      <input className="input grow" data-testid="replay-export-path" placeholder={`/absolute/path/replay.${format === 'junit' ? 'xml' : 'json'}`} value={path} onChange={(e) => setPath(e.target.value)} spellCheck={false} />
-      <button type="submit" className="btn" data-testid="replay-export" disabled={!path.trim()}>
-        Export
-      </button>
-      {result && <span data-testid="replay-export-result">{result}</span>}
-      {problem && (
-        <span className="error" role="alert">
-          {problem}
-        </span>
-      )}
-    </form>
+      onSubmit={async (p) => {
+        setResult(null);
+        const r = await client.replay.export(runId, format, p);
+        setResult(`wrote ${r.bytes.toLocaleString()} bytes to ${r.path}`);
+      }}
+      browse={{ kind: 'report', mode: 'save' }}
+      label="export to path"
+      placeholder={`/absolute/path/replay.${format === 'junit' ? 'xml' : 'json'}`}
+      submitLabel="Export"
+      busyLabel="Exporting…"
+      testIds={{ input: 'replay-export-path', submit: 'replay-export', error: 'replay-export-error' }}
+      leading={
+        <>
+          <strong>Export</strong>
+          <select data-testid="replay-export-format" aria-label="report format" value={format} onChange={(e) => setFormat(e.target.value as 'json' | 'junit')}>
+            <option value="junit">JUnit XML (for CI)</option>
+            <option value="json">JSON report</option>
+          </select>
+        </>
+      }
+      trailing={result && <span data-testid="replay-export-result">{result}</span>}
+    />
   );
 }

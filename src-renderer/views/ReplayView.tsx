@@ -10,6 +10,7 @@ import { useStore } from '../store';
 import { useClient } from '../client/context';
 import { ReplayCapture } from './ReplayCapture';
 import { ReplayResults } from './ReplayResults';
+import { PathForm } from '../components/PathForm';
 
 export const VERDICT_TONE: Record<ReplayVerdict, 'ok' | 'warn' | 'error'> = { matched: 'ok', unexpected: 'warn', missing: 'warn', differed: 'error', error: 'error' };
 
@@ -29,41 +30,26 @@ function OpenCapture() {
   const client = useClient();
   const capturePath = useStore((s) => s.proxy?.capture?.path ?? '');
   const [path, setPath] = useState(capturePath);
-  const [problem, setProblem] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const open = async (): Promise<void> => {
-    setBusy(true);
-    setProblem(null);
-    try {
-      await client.replay.open(path.trim());
-    } catch (e) {
-      setProblem((e as Error).message);
-    } finally {
-      setBusy(false);
-    }
-  };
   return (
-    <form
-      className="toolbar"
-      onSubmit={(e) => {
-        e.preventDefault();
-        void open();
-      }}
-    >
-      <input className="input grow" data-testid="replay-path" placeholder="/path/to/capture.pcapng (or .ndjson)" value={path} onChange={(e) => setPath(e.target.value)} aria-label="capture path" spellCheck={false} />
-      <button type="submit" className="btn primary" data-testid="replay-open" disabled={busy || !path.trim()}>
-        {busy ? 'Opening…' : 'Open'}
-      </button>
-      {capturePath && capturePath !== path && (
-        <button type="button" className="link" onClick={() => setPath(capturePath)}>
-          use the proxy's capture
-        </button>
-      )}
-      {problem && (
-        <span className="error" role="alert" data-testid="replay-open-error">
-          {problem}
-        </span>
-      )}
-    </form>
+    <PathForm
+      value={path}
+      onChange={setPath}
+      onSubmit={(p) => client.replay.open(p)}
+      browse={{ kind: 'capture', mode: 'open' }}
+      label="capture path"
+      placeholder="/path/to/capture.pcapng (or .ndjson)"
+      submitLabel="Open"
+      busyLabel="Opening…"
+      primary
+      testIds={{ input: 'replay-path', submit: 'replay-open', error: 'replay-open-error' }}
+      trailing={
+        capturePath &&
+        capturePath !== path && (
+          <button type="button" className="link" onClick={() => setPath(capturePath)}>
+            use the proxy's capture
+          </button>
+        )
+      }
+    />
   );
 }

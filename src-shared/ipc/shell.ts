@@ -24,8 +24,8 @@ export const VIEW_TITLES: Readonly<Record<ConsoleView, string>> = {
 
 export const isConsoleView = (v: unknown): v is ConsoleView => typeof v === 'string' && (CONSOLE_VIEWS as readonly string[]).includes(v);
 
-/** What a file dialog is for: it picks the filters and the title. */
-export const DIALOG_KINDS = ['capture', 'database', 'config'] as const;
+/** What a file dialog is for: it picks the filters and the title (report: a replay report, JUnit XML or JSON). */
+export const DIALOG_KINDS = ['capture', 'database', 'config', 'report'] as const;
 export type DialogKind = (typeof DIALOG_KINDS)[number];
 export const isDialogKind = (k: unknown): k is DialogKind => typeof k === 'string' && (DIALOG_KINDS as readonly string[]).includes(k);
 

@@ -15,7 +15,8 @@ const ALL: Filter = { name: 'All files', extensions: ['*'] };
  * What the console opens for each kind: captures are what src-main/console
  * opens (pcapng, or an NDJSON export: ndjson/jsonl); databases are SQLite
  * files (the migrator's sqlite endpoint); configs are Lua files (Canary's and
- * TFS's config.lua, OTClient's init.lua).
+ * TFS's config.lua, OTClient's init.lua); reports are what replay.export
+ * writes (JUnit XML or JSON).
  */
 const OPEN: Record<DialogKind, { title: string; filters: Filter[] }> = {
   capture: {
@@ -24,6 +25,7 @@ const OPEN: Record<DialogKind, { title: string; filters: Filter[] }> = {
   },
   database: { title: 'Open a SQLite database', filters: [{ name: 'SQLite databases', extensions: ['db', 'sqlite', 'sqlite3'] }, ALL] },
   config: { title: 'Open a config file (config.lua)', filters: [{ name: 'Lua config (config.lua)', extensions: ['lua'] }, ALL] },
+  report: { title: 'Open a replay report', filters: [{ name: 'Reports (JUnit XML, JSON)', extensions: ['xml', 'json'] }, ALL] },
 };
 
 /** Save dialogs offer the formats the console writes; the first filter's extension names the default file. */
@@ -31,6 +33,7 @@ const SAVE: Record<DialogKind, { title: string; filters: Filter[]; name: string 
   capture: { title: 'Save capture as', name: 'capture.pcapng', filters: [{ name: 'pcapng (Wireshark)', extensions: ['pcapng'] }, { name: 'NDJSON (one message a line)', extensions: ['ndjson'] }] },
   database: { title: 'Save database as', name: 'canary.db', filters: [{ name: 'SQLite databases', extensions: ['db', 'sqlite', 'sqlite3'] }] },
   config: { title: 'Save config as', name: 'config.lua', filters: [{ name: 'Lua config (config.lua)', extensions: ['lua'] }] },
+  report: { title: 'Export the replay report as', name: 'replay.xml', filters: [{ name: 'JUnit XML (for CI)', extensions: ['xml'] }, { name: 'JSON report', extensions: ['json'] }] },
 };
 
 export function openDialogOptions(kind: DialogKind, defaultPath?: string): OpenDialogOptions {

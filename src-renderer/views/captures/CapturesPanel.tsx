@@ -11,6 +11,7 @@ import { useStore } from '../../store';
 import { useClient } from '../../client/context';
 import { openFiles } from '../../components/DropZone';
 import { SaveCapture } from './SaveCapture';
+import { PathForm, useHasDialogs } from '../../components/PathForm';
 
 export function CapturesPanel() {
   const captures = useStore(useShallow((s) => [...s.captures.values()]));
@@ -44,63 +45,56 @@ export function CapturesPanel() {
 
 function OpenCapture() {
   const client = useClient();
+  const hasDialogs = useHasDialogs();
   const [path, setPath] = useState('');
-  const [problem, setProblem] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
   const file = useRef<HTMLInputElement>(null);
-  const open = async (): Promise<void> => {
-    setBusy(true);
-    setProblem(null);
-    let opened: number;
-    try {
-      opened = (await client.captures.open(path)).id;
-      setPath('');
-    } catch (e) {
-      setProblem((e as Error).message);
-      return;
-    } finally {
-      setBusy(false);
-    }
+  const open = async (p: string): Promise<void> => {
+    const opened = (await client.captures.open(p)).id;
+    setPath('');
     // Its sessions are listed below; Traffic, State and Conflicts now read it.
     await client.setSource({ capture: opened });
   };
   return (
-    <form
-      className="toolbar"
-      onSubmit={(e) => {
-        e.preventDefault();
-        void open();
-      }}
-    >
-      <strong>Open a capture</strong>
-      <input className="input grow" data-testid="capture-path" placeholder="/path/on/the/console/machine/run.pcapng (or .ndjson)" value={path} onChange={(e) => setPath(e.target.value)} aria-label="capture path" spellCheck={false} />
-      <button type="submit" className="btn primary" data-testid="capture-open" disabled={busy || !path.trim()}>
-        {busy ? 'Opening…' : 'Open'}
-      </button>
-      <span className="muted">or</span>
-      <button type="button" className="btn" onClick={() => file.current?.click()} title="sends the file from this browser to the console's services">
-        Choose a file…
-      </button>
-      <input
-        ref={file}
-        type="file"
-        hidden
-        multiple
-        accept=".pcapng,.ndjson,.jsonl,.json"
-        data-testid="capture-file"
-        onChange={(e) => {
-          const files = [...(e.target.files ?? [])];
-          e.target.value = '';
-          if (files.length) void openFiles(client, files);
-        }}
-      />
-      <span className="muted">(or drop one anywhere on the window)</span>
-      {problem && (
-        <span className="error" role="alert" data-testid="capture-open-error">
-          {problem}
-        </span>
-      )}
-    </form>
+    <PathForm
+      value={path}
+      onChange={setPath}
+      onSubmit={open}
+      browse={{ kind: 'capture', mode: 'open' }}
+      label="capture path"
+      placeholder="/path/on/the/console/machine/run.pcapng (or .ndjson)"
+      submitLabel="Open"
+      busyLabel="Opening…"
+      primary
+      testIds={{ input: 'capture-path', submit: 'capture-open', error: 'capture-open-error' }}
+      leading={<strong>Open a capture</strong>}
+      trailing={
+        // With native dialogs Browse… opens the file where it is; a browser has to send it.
+        hasDialogs ? (
+          <span className="muted">(or drop one anywhere on the window)</span>
+        ) : (
+          <>
+            <span className="muted">or</span>
+            <button type="button" className="btn" onClick={() => file.current?.click()} title="sends the file from this browser to the console's services">
+              Choose a file…
+            </button>
+            <input
+              ref={file}
+              type="file"
+              hidden
+              multiple
+              accept=".pcapng,.ndjson,.jsonl,.json"
+              data-testid="capture-file"
+              onChange={(e) => {
+                const files = [...(e.target.files ?? [])];
+                e.target.value = '';
+                if (files.length) void openFiles(client, files);
+              }}
+            />
+            <span className="muted">(or drop one anywhere on the window)</span>
+          </>
+        )
+      }
+    />
   );
 }
 

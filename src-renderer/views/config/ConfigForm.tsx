@@ -2,6 +2,7 @@
 import { useEffect, useState } from 'react';
 import type { ConfigProfileInfo } from '../../../src-shared/ipc/migrate';
 import { useStore } from '../../store';
+import { PathForm } from '../../components/PathForm';
 import { useClient } from '../../client/context';
 import type { ConfigDraft } from '../../store/config-slice';
 
@@ -20,7 +21,6 @@ export function ConfigForm() {
   const profiles = useStore((s) => s.configProfiles);
   const draft = useStore((s) => s.configDraft);
   const [problem, setProblem] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
   const revise = client.store.getState().reviseConfigDraft;
   const profile: ConfigProfileInfo | undefined = profiles?.profiles.find((p) => p.name === draft.profile);
 
@@ -29,27 +29,22 @@ export function ConfigForm() {
     client.config.loadProfiles().catch((e: Error) => setProblem(`the config services cannot be reached: ${e.message}`));
   }, [client]);
 
-  const open = async (): Promise<void> => {
-    setBusy(true);
-    setProblem(null);
-    try {
-      await client.config.open();
-    } catch (e) {
-      setProblem((e as Error).message);
-    } finally {
-      setBusy(false);
-    }
-  };
-
   return (
-    <form
+    <PathForm
       className="config-form"
-      onSubmit={(e) => {
-        e.preventDefault();
-        void open();
-      }}
-    >
-      <div className="toolbar">
+      value={draft.path}
+      onChange={(path) => revise({ path })}
+      onSubmit={() => client.config.open()}
+      browse={{ kind: 'config', mode: 'open' }}
+      label="config file"
+      placeholder={profile ? `${profile.input}, e.g. /srv/tfs/config.lua` : '/srv/tfs/config.lua'}
+      submitLabel="Open"
+      busyLabel="Opening…"
+      primary
+      disabled={!profiles}
+      problem={problem}
+      testIds={{ input: 'config-path', submit: 'config-open', error: 'config-open-error' }}
+      leading={
         <select data-testid="config-profile" aria-label="profile" value={draft.profile} onChange={(e) => revise({ profile: e.target.value as ConfigDraft['profile'] })}>
           {(profiles?.profiles ?? []).map((p) => (
             <option key={p.name} value={p.name}>
@@ -57,11 +52,8 @@ export function ConfigForm() {
             </option>
           ))}
         </select>
-        <input className="input grow" data-testid="config-path" aria-label="config file" placeholder={profile ? `${profile.input}, e.g. /srv/tfs/config.lua` : '/srv/tfs/config.lua'} value={draft.path} onChange={(e) => revise({ path: e.target.value })} spellCheck={false} />
-        <button type="submit" className="btn primary" data-testid="config-open" disabled={busy || !draft.path.trim() || !profiles}>
-          {busy ? 'Opening…' : 'Open'}
-        </button>
-      </div>
+      }
+    >
       {profile && <p className="muted">{profile.description}. Nothing is written until you apply it; the original is kept as a backup.</p>}
       {profile && (profile.params.some((k) => FIELDS[k]) || profile.options.length > 0) && (
         <div className="fault-form">
@@ -86,11 +78,6 @@ export function ConfigForm() {
           ))}
         </div>
       )}
-      {problem && (
-        <p className="error" role="alert" data-testid="config-open-error">
-          {problem}
-        </p>
-      )}
-    </form>
+    </PathForm>
   );
 }

@@ -3,12 +3,12 @@
  * MySQL/MariaDB URL or a folder of NDJSON files — with a connection test that
  * opens it without changing it and says what it found, or why it cannot.
  */
-import { useState } from 'react';
 import type { ConnectionTest } from '../../../src-shared/ipc/migrate';
 import { useStore } from '../../store';
 import { useClient } from '../../client/context';
 import type { EndpointKind } from '../../store/migration-draft';
 import { NextStep } from './NextStep';
+import { PathForm } from '../../components/PathForm';
 
 const KINDS: readonly { kind: EndpointKind; label: string; placeholder: Record<'source' | 'target', string> }[] = [
   { kind: 'sqlite', label: 'SQLite file', placeholder: { source: '/srv/tfs/tfs.db', target: '/srv/canary/canary.db' } },
@@ -26,22 +26,8 @@ export function EndpointStep({ role }: { role: 'source' | 'target' }) {
   const endpoint = useStore((s) => s.migrationDraft[role]);
   const test = useStore((s) => (role === 'source' ? s.migrationDraft.sourceTest : s.migrationDraft.targetTest));
   const names = useStore((s) => s.migrationDraft.profileInfo?.[role] ?? null);
-  const [problem, setProblem] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
   const kind = KINDS.find((k) => k.kind === endpoint.kind)!;
   const revise = (patch: Partial<typeof endpoint>): void => client.store.getState().reviseMigrationDraft({ [role]: { ...endpoint, ...patch } });
-
-  const runTest = async (): Promise<void> => {
-    setProblem(null);
-    setBusy(true);
-    try {
-      await client.migrations.testConnection(role);
-    } catch (e) {
-      setProblem((e as Error).message);
-    } finally {
-      setBusy(false);
-    }
-  };
 
   return (
     <div className="wizard-step-body" data-testid={`migrate-step-${role}`}>
@@ -52,39 +38,29 @@ export function EndpointStep({ role }: { role: 'source' | 'target' }) {
       <p className="muted">
         {HINT[role]} Paths and addresses are as seen from the machine running the console.
       </p>
-      <form
-        className="toolbar"
-        onSubmit={(e) => {
-          e.preventDefault();
-          void runTest();
+      <PathForm
+        value={endpoint.location}
+        onChange={(location) => revise({ location })}
+        onSubmit={async () => {
+          await client.migrations.testConnection(role);
         }}
-      >
-        <select data-testid={`migrate-${role}-kind`} aria-label={`${role} kind`} value={endpoint.kind} onChange={(e) => revise({ kind: e.target.value as EndpointKind })}>
-          {KINDS.map((k) => (
-            <option key={k.kind} value={k.kind}>
-              {k.label}
-            </option>
-          ))}
-        </select>
-        <input
-          className="input grow"
-          data-testid={`migrate-${role}-location`}
-          aria-label={`${role} ${endpoint.kind === 'mysql' ? 'URL' : 'path'}`}
-          placeholder={kind.placeholder[role]}
-          value={endpoint.location}
-          onChange={(e) => revise({ location: e.target.value })}
-          spellCheck={false}
-          autoComplete="off"
-        />
-        <button type="submit" className="btn" data-testid={`migrate-${role}-test`} disabled={busy || !endpoint.location.trim()}>
-          {busy ? 'Testing…' : 'Test connection'}
-        </button>
-      </form>
-      {problem && (
-        <p className="error" role="alert">
-          {problem}
-        </p>
-      )}
+        // A SQLite file can be chosen in a dialog; a MySQL URL is typed, and an NDJSON folder too.
+        browse={endpoint.kind === 'sqlite' ? { kind: 'database', mode: 'open' } : null}
+        label={`${role} ${endpoint.kind === 'mysql' ? 'URL' : 'path'}`}
+        placeholder={kind.placeholder[role]}
+        submitLabel="Test connection"
+        busyLabel="Testing…"
+        testIds={{ input: `migrate-${role}-location`, submit: `migrate-${role}-test`, error: `migrate-${role}-error` }}
+        leading={
+          <select data-testid={`migrate-${role}-kind`} aria-label={`${role} kind`} value={endpoint.kind} onChange={(e) => revise({ kind: e.target.value as EndpointKind })}>
+            {KINDS.map((k) => (
+              <option key={k.kind} value={k.kind}>
+                {k.label}
+              </option>
+            ))}
+          </select>
+        }
+      />
       {test && <TestResult role={role} t={test} />}
       <NextStep to={role === 'source' ? 'target' : 'type'} label={role === 'source' ? 'Target' : 'Type and plan'} />
     </div>
