@@ -21,10 +21,11 @@ import { CheckpointWriter, loadCheckpoint, type CheckpointData, type RunState, t
 import { type MigrationEvents, type ProgressEvent, type RunSummary, type TableSummary } from './events';
 import { compareValues, decode, makePlan, type Plan, type TablePlan } from './plan';
 import { resolveOptions, type Profile } from './profile';
-import { RejectsFile, rejectRecord, type RejectRecord } from './rejects';
+import { RejectsFile, rejectRecord } from './rejects';
 import { parseSelection } from './selection';
-import { LINE, UNREADABLE, isTransient, type Source, type Target } from './adapters/types';
-import { toJsonValue, type Row, type SourceRow, type Value } from './values';
+import { readBatches, type ReadBatch, type ReadPlan } from './read-batches';
+import { isTransient, type Source, type Target } from './adapters/types';
+import { type Row, type Value } from './values';
 
 export interface MigrationOptions {
   readonly profile: Profile;
@@ -246,119 +247,68 @@ export class DataMigration extends EventEmitter<MigrationEvents> {
 
     const keyCols = spec.key;
     const groupIndex = spec.group ? mapper.targetColumns.indexOf(spec.group) : -1;
-    // Positions in the source rows (arrays in t.select order).
-    const at = (c: string) => t.select.indexOf(c);
-    const orderAt = t.order.map(at);
-    const groupAt = t.groupColumn ? at(t.groupColumn) : -1;
-    const marksAt = (t.watermarkColumns ?? []).map((c) => [c, at(c)] as const);
-    const sql = o.source.sql;
     let failures = 0;
     for (;;) {
       // Everything after the last committed batch is (re)read from here.
-      let pending: Value[][] = [];
-      let pendingRejects: RejectRecord[] = [];
-      let pendingRead = 0;
-      let lastRow: SourceRow | undefined;
-      let prevKeyed: SourceRow | undefined;
-      const watermark = new Map<string, Value>(Object.entries(progress.watermark ?? {}).map(([c, v]) => [c, decode(v)]));
-      const seenGroups = o.source.sql ? undefined : new Set<string>();
-
-      const flush = async () => {
-        if (!lastRow) return;
-        if (!dry && pending.length) {
-          const groups = groupIndex >= 0 ? distinct(pending.map((r) => r[groupIndex]!)) : undefined;
-          const trigger = spec.triggerRows?.map((tr) => ({ ...tr, parents: pending.map((r) => r[mapper.keyIndexes[0]!]!) }));
-          const result = await this.withRetries(`${spec.target} batch`, retries, () =>
-            o.target.write(
-              {
-                table: spec.target,
-                columns: mapper.targetColumns,
-                key: keyCols,
-                mode: spec.write ?? 'upsert',
-                ...(spec.group ? { group: spec.group } : {}),
-                ...(groups ? { groups } : {}),
-                rows: pending,
-                ...(trigger ? { triggerRows: trigger } : {}),
-              },
-              o.batchTimeoutMs ?? DEFAULTS.batchTimeoutMs,
-            ),
-          );
-          for (const r of result.rejected) {
-            const values = pending[r.index]!;
-            const row: Row = {};
-            mapper.targetColumns.forEach((c, i) => (row[c] = values[i]!));
-            pendingRejects.push(rejectRecord(spec.source, 'refused', keyCols, row, [r.reason]));
-          }
-          progress.written += pending.length - result.rejected.length;
-        } else if (dry) progress.written += pending.length;
-        this.rejects.write(pendingRejects);
-        for (const r of pendingRejects) this.emit('reject', { table: r.table, key: r.key, reasons: r.reasons });
-        progress.rejected += pendingRejects.length;
-        this.rejectedTotal += pendingRejects.length;
-        progress.read += pendingRead;
-        this.rowsDone += pendingRead;
-        progress.after = orderAt.map((i) => toJsonValue(lastRow![i] ?? null));
-        const line = (lastRow as unknown as Record<symbol, unknown>)[LINE];
-        if (typeof line === 'number') progress.line = line;
-        if (watermark.size) progress.watermark = Object.fromEntries([...watermark].map(([c, v]) => [c, toJsonValue(v)]));
-        await save();
-        this.progress(spec.source, index, plan, progress, t.estimate);
-        await this.letOthersRun();
-        pending = [];
-        pendingRejects = [];
-        pendingRead = 0;
-        failures = 0;
-        if (this.pauseGate) await this.pauseGate.promise;
-        if (this.cancelled) throw new Cancelled();
+      const read: ReadPlan = {
+        spec,
+        select: t.select,
+        order: t.order,
+        ...(t.groupColumn ? { groupColumn: t.groupColumn } : {}),
+        where: t.where,
+        ...(t.predicate ? { predicate: t.predicate } : {}),
+        ...(t.watermarkColumns ? { watermarkColumns: t.watermarkColumns } : {}),
+        batchSize,
+        ...(progress.after ? { after: progress.after } : {}),
+        ...(progress.line ? { line: progress.line } : {}),
+        ...(progress.watermark ? { watermark: progress.watermark } : {}),
       };
-
       try {
-        const scan = o.source.scan({
-          table: spec.source,
-          columns: t.select,
-          order: t.order,
-          where: t.where,
-          ...(progress.after && o.source.sql ? { after: progress.after.map(decode) } : {}),
-          ...(progress.line ? { skip: progress.line } : {}),
-          ...(t.predicate ? { predicate: t.predicate } : {}),
-          batchSize,
-        });
-        for await (const rows of scan) {
-          for (const row of rows) {
-            // Only sources without SQL (NDJSON) mark rows they could not read.
-            const unreadable = sql ? undefined : (row as unknown as Record<symbol, unknown>)[UNREADABLE];
-            const newGroup = groupAt >= 0 && lastRow !== undefined && !sameValue(row[groupAt], lastRow[groupAt]);
-            // 'replace' tables: a batch holds whole groups, so flush only where a new group begins.
-            if (pending.length + pendingRejects.length >= batchSize && (groupAt < 0 || newGroup)) await flush();
-            if (newGroup && seenGroups) {
-              seenGroups.add(String(lastRow![groupAt]));
-              if (seenGroups.has(String(row[groupAt])))
-                throw new MigrationError(`${spec.source}: group ${t.groupColumn}=${String(row[groupAt])} appears again further down; an NDJSON source of a "replace" table must be sorted by ${t.groupColumn}`);
+        for await (const batch of this.batchesOf(t, read)) {
+          const pending = batch.rows;
+          const rejects = batch.rejects;
+          if (!dry && pending.length) {
+            const groups = groupIndex >= 0 ? distinct(pending.map((r) => r[groupIndex]!)) : undefined;
+            const trigger = spec.triggerRows?.map((tr) => ({ ...tr, parents: pending.map((r) => r[mapper.keyIndexes[0]!]!) }));
+            const result = await this.withRetries(`${spec.target} batch`, retries, () =>
+              o.target.write(
+                {
+                  table: spec.target,
+                  columns: mapper.targetColumns,
+                  key: keyCols,
+                  mode: spec.write ?? 'upsert',
+                  ...(spec.group ? { group: spec.group } : {}),
+                  ...(groups ? { groups } : {}),
+                  rows: pending,
+                  ...(trigger ? { triggerRows: trigger } : {}),
+                },
+                o.batchTimeoutMs ?? DEFAULTS.batchTimeoutMs,
+              ),
+            );
+            for (const r of result.rejected) {
+              const values = pending[r.index]!;
+              const row: Row = {};
+              mapper.targetColumns.forEach((c, i) => (row[c] = values[i]!));
+              rejects.push(rejectRecord(spec.source, 'refused', keyCols, row, [r.reason]));
             }
-            lastRow = row;
-            pendingRead++;
-            if (typeof unreadable === 'string') {
-              pendingRejects.push({ table: spec.source, kind: 'unreadable', key: {}, row: {}, reasons: [unreadable] });
-              continue;
-            }
-            for (const [c, i] of marksAt) {
-              const v = row[i];
-              const cur = watermark.get(c);
-              if (v != null && (cur == null || compareValues(v, cur) > 0)) watermark.set(c, v);
-            }
-            if (groupAt < 0 && sql) {
-              if (prevKeyed !== undefined && sameKey(row, prevKeyed, orderAt)) {
-                pendingRejects.push(rejectRecord(spec.source, 'duplicate', t.order, named(row, t.select), [`duplicate key (${t.order.join(', ')}) in the source: ${spec.target} allows one row per key`]));
-                continue;
-              }
-              prevKeyed = row;
-            }
-            const result = mapper.map(row);
-            if (result.reasons) pendingRejects.push(rejectRecord(spec.source, 'invalid', t.order, named(row, t.select), result.reasons));
-            else pending.push(result.values);
-          }
+            progress.written += pending.length - result.rejected.length;
+          } else if (dry) progress.written += pending.length;
+          this.rejects.write(rejects);
+          for (const r of rejects) this.emit('reject', { table: r.table, key: r.key, reasons: r.reasons });
+          progress.rejected += rejects.length;
+          this.rejectedTotal += rejects.length;
+          progress.read += batch.read;
+          this.rowsDone += batch.read;
+          progress.after = batch.after;
+          if (batch.line !== undefined) progress.line = batch.line;
+          if (batch.watermark) progress.watermark = batch.watermark;
+          await save();
+          this.progress(spec.source, index, plan, progress, t.estimate);
+          await this.letOthersRun();
+          failures = 0;
+          if (this.pauseGate) await this.pauseGate.promise;
+          if (this.cancelled) throw new Cancelled();
         }
-        await flush();
         break;
       } catch (e) {
         if (e instanceof Cancelled || !isTransient(e) || ++failures > retries) throw e;
@@ -378,6 +328,11 @@ export class DataMigration extends EventEmitter<MigrationEvents> {
     };
     this.emit('table-end', summary);
     return summary;
+  }
+
+  /** The table's batches, read inline. */
+  private batchesOf(t: TablePlan, read: ReadPlan): AsyncIterable<ReadBatch> {
+    return readBatches(this.opts.source, read, t.mapper);
   }
 
   /**
@@ -498,17 +453,6 @@ export class DataMigration extends EventEmitter<MigrationEvents> {
 }
 
 
-function sameValue(a: Value | undefined, b: Value | undefined): boolean {
-  if ((typeof a === 'number' || typeof a === 'bigint') && (typeof b === 'number' || typeof b === 'bigint')) return typeof a === typeof b ? a === b : BigInt(a) === BigInt(b);
-  return a === b || (a instanceof Uint8Array && b instanceof Uint8Array && Buffer.compare(a, b) === 0);
-}
-
-/** Whether two rows of an ordered scan have the same order values (the second is then a duplicate). */
-function sameKey(a: SourceRow, b: SourceRow, at: readonly number[]): boolean {
-  for (const i of at) if (!sameValue(a[i], b[i])) return false;
-  return true;
-}
-
 function distinct(values: Value[]): Value[] {
   const seen = new Set<string>();
   const out: Value[] = [];
@@ -519,12 +463,5 @@ function distinct(values: Value[]): Value[] {
     seen.add(norm);
     out.push(v);
   }
-  return out;
-}
-
-/** A source row as an object, for the rejects file. */
-function named(row: SourceRow, cols: readonly string[]): Row {
-  const out: Row = {};
-  cols.forEach((c, i) => (out[c] = row[i] ?? null));
   return out;
 }
