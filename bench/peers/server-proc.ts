@@ -3,6 +3,7 @@
  * counters and memory on request (IPC), so the bots' CPU is not the server's.
  */
 import '../child-exit';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { ReferenceServer } from '../../src-main/peers/server';
@@ -20,6 +21,9 @@ const server = await ReferenceServer.create({
   server: { maxSessions: bots + 10, rateLimit: { perSecond: 10_000, burst: 20_000 } },
 });
 const { port } = await server.listen();
+// How late the server's event loop runs (each 'stats' reports since the previous one): what a request waits before it is read.
+const loop = monitorEventLoopDelay({ resolution: 5 });
+loop.enable();
 
 type Msg = { cmd: 'stats' } | { cmd: 'memory' } | { cmd: 'stop' };
 
@@ -31,7 +35,8 @@ process.on('message', (m: Msg) => {
       framesIn += s.conn?.framesIn ?? 0;
       framesOut += s.conn?.framesOut ?? 0;
     }
-    process.send!({ cmd: 'stats', framesIn: server.server.counters.framesIn, framesInLive: framesIn, framesOutLive: framesOut, sessions: server.server.attachedSessions, cpu: process.cpuUsage() });
+    process.send!({ cmd: 'stats', framesIn: server.server.counters.framesIn, framesInLive: framesIn, framesOutLive: framesOut, sessions: server.server.attachedSessions, cpu: process.cpuUsage(), loopP99Ms: loop.percentile(99) / 1e6, loopMaxMs: loop.max / 1e6 });
+    loop.reset();
   } else if (m.cmd === 'memory') {
     gc();
     gc();

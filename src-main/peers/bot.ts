@@ -3,6 +3,11 @@
  * state in sync, and every so often moves, acts, looks at or attacks what
  * it sees, triggers events, and edits its `ui` state — which the server
  * also writes (notifications), so the demo shows real conflicts.
+ *
+ * Their events reach whom a player's would: the server (remote) or their
+ * party (targeted). None is sent to the whole world: in Tibia that is a
+ * gamemaster's announcement, and a thousand players each broadcasting
+ * would make every player's traffic grow with the number of players.
  */
 import { randomUUID } from 'node:crypto';
 import { pick, seededRandom } from '../../src-shared/random';
@@ -26,13 +31,26 @@ export interface BotOptions {
 
 export interface BotStats {
   actions: number;
+  /** PLAYER_MOVE sent. */
   moves: number;
+  /** PLAYER_ACTION sent (say, pickup, rest). */
+  playerActions: number;
+  /** PLAYER_INTERACT sent (look, attack). */
+  interacts: number;
+  /** EVENT_TRIGGER sent: `remoteEvents` to the server, `partyEvents` to the party. */
   events: number;
+  remoteEvents: number;
+  partyEvents: number;
+  /** Changes to its own `ui` state (each goes out as a GAME_STATE_UPDATE request). */
   uiEdits: number;
+  heartbeats: number;
+  /** Requests whose answer was timed (remote events, party events, heartbeats). */
   requests: number;
   latencyMs: number[];
   errors: number;
 }
+
+const newStats = (): BotStats => ({ actions: 0, moves: 0, playerActions: 0, interacts: 0, events: 0, remoteEvents: 0, partyEvents: 0, uiEdits: 0, heartbeats: 0, requests: 0, latencyMs: [], errors: 0 });
 
 export class Bot {
   readonly client: UpClient;
@@ -41,7 +59,9 @@ export class Bot {
   private readonly random: () => number;
   private stopped = false;
   private ended = false;
-  readonly stats: BotStats = { actions: 0, moves: 0, events: 0, uiEdits: 0, requests: 0, latencyMs: [], errors: 0 };
+  readonly stats: BotStats = newStats();
+  /** The other members of its party (the fleet forms them): whom its party events go to. */
+  party: readonly Bot[] = [];
 
   constructor(readonly opts: BotOptions) {
     this.random = seededRandom(opts.seed ?? 1);
@@ -93,6 +113,12 @@ export class Bot {
     this.timer.unref();
   }
 
+  /** Its player id once logged in (the server chooses it). */
+  get playerId(): string | null {
+    const id = this.client.login?.playerId;
+    return id === undefined ? null : String(id);
+  }
+
   private get state(): Record<string, unknown> {
     return (this.sync?.replica.state ?? {}) as Record<string, unknown>;
   }
@@ -106,16 +132,25 @@ export class Bot {
       this.stats.moves++;
       this.client.send('PLAYER_MOVE', { direction: pick(this.random, DIRECTIONS_8) });
     } else if (r < 0.68) {
+      this.stats.playerActions++;
       this.client.send('PLAYER_ACTION', pick(this.random, [{ action: 'say', args: { text: 'hi there' } }, { action: 'pickup' }, { action: 'rest' }]));
     } else if (r < 0.78) {
       const creatures = Object.keys(((this.state.world as Record<string, unknown> | undefined)?.creatures as Record<string, unknown>) ?? {});
-      if (creatures.length) this.client.send('PLAYER_INTERACT', { target: pick(this.random, creatures), kind: this.random() < 0.5 ? 'look' : 'attack' });
+      if (!creatures.length) return;
+      this.stats.interacts++;
+      this.client.send('PLAYER_INTERACT', { target: pick(this.random, creatures), kind: this.random() < 0.5 ? 'look' : 'attack' });
     } else if (r < 0.86) {
+      const mates = this.random() < 0.5 ? this.partyIds() : [];
       this.stats.events++;
       this.stats.requests++;
+      if (mates.length) this.stats.partyEvents++;
+      else this.stats.remoteEvents++;
       const t0 = performance.now();
-      const scope = this.random() < 0.5 ? 'remote' : 'broadcast';
-      await this.client.trigger({ id: randomUUID(), name: scope === 'remote' ? 'server.time' : 'party.wave', scope, data: { from: this.opts.account } });
+      await this.client.trigger(
+        mates.length
+          ? { id: randomUUID(), name: 'party.wave', scope: 'targeted', targets: mates, data: { from: this.opts.account } }
+          : { id: randomUUID(), name: 'server.time', scope: 'remote', data: { from: this.opts.account } },
+      );
       this.stats.latencyMs.push(performance.now() - t0);
     } else if (r < 0.96) {
       this.stats.uiEdits++;
@@ -124,11 +159,22 @@ export class Bot {
       if (this.random() < 0.6) sync.replica.set('/ui/notifications', []);
       else sync.replica.set(`/ui/windows/${pick(this.random, ['inventory', 'skills', 'battle', 'vip'])}`, { open: this.random() < 0.5, x: Math.floor(this.random() * 800), y: Math.floor(this.random() * 600) });
     } else {
+      this.stats.heartbeats++;
       this.stats.requests++;
       const t0 = performance.now();
       await this.client.request(MessageType.HEARTBEAT, { t: Date.now() });
       this.stats.latencyMs.push(performance.now() - t0);
     }
+  }
+
+  /** The player ids of its party members who are online. */
+  private partyIds(): string[] {
+    const ids: string[] = [];
+    for (const b of this.party) {
+      const id = b.playerId;
+      if (id !== null && b.client.connection?.isOpen) ids.push(id);
+    }
+    return ids;
   }
 
   stop(logout = false): Promise<void> | void {
@@ -154,6 +200,8 @@ export interface FleetOptions extends Omit<BotOptions, 'account' | 'password' | 
    * of the bots already in.
    */
   readonly actTogether?: boolean;
+  /** Bots per party, in fleet order (default 5; 1: no parties): party events go to the other members. */
+  readonly partySize?: number;
 }
 
 export class BotFleet {
@@ -164,6 +212,11 @@ export class BotFleet {
     const accounts = opts.accounts ?? Array.from({ length: opts.count }, (_, i) => ({ account: `bot${i + 1}`, password: 'bot' }));
     const queue = accounts.slice(0, opts.count).map((a, i) => new Bot({ ...opts, ...a, seed: (opts.seed ?? 1) * 1000 + i }));
     fleet.bots.push(...queue);
+    const partySize = Math.max(1, opts.partySize ?? 5);
+    for (let i = 0; i < queue.length; i += partySize) {
+      const members = queue.slice(i, i + partySize);
+      for (const b of members) b.party = members.filter((m) => m !== b);
+    }
     const concurrency = opts.loginConcurrency ?? 16;
     let next = 0;
     const failures = fleet.failures;

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isIP } from 'node:net';
 import { Priority, type BodyOf, type ResponseOf } from '../../src-shared/protocol';
-import { diff, type JsonObject, type JsonValue } from '../../src-shared/sync';
+import { diff, type JsonObject, type JsonValue, type ServerSyncSession } from '../../src-shared/sync';
 import { AccountStore } from '../net/auth/accounts';
 import { DEFAULT_SCRYPT, hashPassword, type ScryptParams } from '../net/auth/passwords';
 import { TokenService } from '../net/auth/tokens';
@@ -22,6 +22,7 @@ import { SyncModule } from '../net/server/modules/sync';
 import { attachScripts } from '../net/server/modules/scripts';
 import { createScriptRunner, type ScriptRunner } from '../scripting';
 import { World, type WorldRules } from './world/world';
+import { ViewChanges } from './world/views';
 import { writeDemoResources } from './demo-resources';
 import { loadOrCreateKeys } from './identity-file';
 import { attachEvents, type EventsModule } from '../net/server/modules/events';
@@ -72,7 +73,12 @@ export class ReferenceServer {
   readonly identity: KeyPair;
   readonly runner: ScriptRunner | null;
   events!: EventsModule;
+  /** Players whose own part (`player`) changed since the last tick. */
   private readonly dirty = new Set<string>();
+  /** Whose views (`world`) changed since the last tick, and how. */
+  private readonly views: ViewChanges;
+  /** Each player's session: the per-tick refresh looks up hundreds, and the library's lookup walks every session. */
+  private readonly sessionsByPlayer = new Map<string, ServerSession>();
   private readonly critical = new Set<string>();
   private worldTimer: NodeJS.Timeout | null = null;
   private tipsTimer: NodeJS.Timeout | null = null;
@@ -94,6 +100,7 @@ export class ReferenceServer {
     this.tokens = new TokenService({ issuer: opts.issuer ?? 'otbridge-reference', signingKey: keys.tokenKey.privateKey });
     this.server = new UpServer({ identity: keys.identity, tokens: this.tokens, accounts, ...opts.server });
     this.world = new World(opts.world);
+    this.views = new ViewChanges(this.world);
     let dir = opts.resourcesDir;
     if (!dir) {
       dir = mkdtempSync(join(tmpdir(), 'otbridge-resources-'));
@@ -167,22 +174,29 @@ export class ReferenceServer {
   }
 
   private sessionOfPlayer(playerId: string): ServerSession | undefined {
-    return this.server.sessionOfPlayer(playerId);
+    return this.sessionsByPlayer.get(playerId);
   }
 
   private wire(): void {
     const { server, world } = this;
     server.on('sessionEnd', (s, reason) => {
+      if (this.sessionsByPlayer.get(s.playerId) === s) this.sessionsByPlayer.delete(s.playerId);
       world.removePlayer(s.playerId);
       this.log('session ended', { session: s.id, account: s.account.name, reason });
     });
-    server.on('sessionStart', (s) => this.log('session started', { session: s.id, account: s.account.name }));
+    server.on('sessionStart', (s) => {
+      this.sessionsByPlayer.set(s.playerId, s);
+      this.log('session started', { session: s.id, account: s.account.name });
+    });
     world.on('change', (c) => {
-      if (c.kind === 'global') for (const id of world.playerIds()) this.dirty.add(id);
-      else if (c.kind === 'player') {
+      this.views.note(c);
+      if (c.kind === 'player') {
         this.dirty.add(c.id);
         if (c.critical) this.critical.add(c.id);
-      } else for (const p of c.points) for (const id of world.playersSeeing(p)) this.dirty.add(id);
+      } else if (c.kind === 'local') {
+        // A player who moved (or arrived) has a new position in its own part.
+        for (const e of c.entries) if (e.section === 'players' && world.player(e.id)) this.dirty.add(e.id);
+      }
     });
     world.on('event', (e) => {
       const targets = e.to ? [e.to] : e.near ? [...world.playersSeeing(e.near)] : undefined;
@@ -253,25 +267,34 @@ export class ReferenceServer {
     sync.set('/ui/notifications', [...list.slice(-4), { text, at: Date.now() }], Priority.LOW);
   }
 
-  /** Before each sync tick: recompute the views of the players something changed for, and push the differences. */
+  /**
+   * Before each sync tick: push to each player what changed for it — its
+   * own part, and the entries of its view that changed (see ViewChanges).
+   */
   private refresh(): void {
-    if (this.dirty.size === 0) return;
-    for (const playerId of this.dirty) {
-      const session = this.sessionOfPlayer(playerId);
-      const sync = session && this.sync.of(session);
-      if (!sync) continue;
-      const current = sync.state;
-      const player = this.world.playerState(playerId);
-      if (player) {
-        const ops = diff((current.player ?? {}) as JsonValue, player as JsonValue, '/player');
-        if (ops.length) sync.push(ops, this.critical.has(playerId) ? Priority.CRITICAL : Priority.HIGH);
+    if (this.views.pending) {
+      for (const playerId of this.views.players()) {
+        const sync = this.syncOfPlayer(playerId);
+        if (!sync) continue;
+        const ops = this.views.opsFor(playerId, sync.state.world as JsonValue | undefined);
+        if (ops.length) sync.push(ops, Priority.NORMAL);
       }
-      const view = this.world.viewOf(playerId) as unknown as JsonValue;
-      const ops = diff((current.world ?? {}) as JsonValue, view, '/world');
-      if (ops.length) sync.push(ops, Priority.NORMAL);
+      this.views.clear();
+    }
+    for (const playerId of this.dirty) {
+      const sync = this.syncOfPlayer(playerId);
+      const player = sync && this.world.playerState(playerId);
+      if (!sync || !player) continue;
+      const ops = diff((sync.state.player ?? {}) as JsonValue, player as JsonValue, '/player');
+      if (ops.length) sync.push(ops, this.critical.has(playerId) ? Priority.CRITICAL : Priority.HIGH);
     }
     this.dirty.clear();
     this.critical.clear();
+  }
+
+  private syncOfPlayer(playerId: string): ServerSyncSession | undefined {
+    const session = this.sessionOfPlayer(playerId);
+    return session && this.sync.of(session);
   }
 
   async close(): Promise<void> {

@@ -99,9 +99,22 @@ const RACES = [
 const ITEMS = ['gold coin', 'health potion', 'mana potion', 'sword', 'shield', 'apple', 'rope', 'shovel'] as const;
 const WEATHER = ['clear', 'cloudy', 'rain', 'storm', 'fog', 'snow'] as const;
 
+/** The parts of a player's view (`world` in its state), one entry per thing seen. */
+export type ViewSection = 'creatures' | 'players' | 'items' | 'effects';
+
+/** A thing that appeared, went, moved or changed: its entry in the views of those who see it (or saw it) changes. */
+export interface ChangedEntry {
+  readonly section: ViewSection;
+  readonly id: string;
+}
+
 export type WorldChange =
-  /** Something changed at these points: every player who sees one of them must be refreshed. */
-  | { readonly kind: 'local'; readonly points: readonly Point[] }
+  /**
+   * Something changed at these points: every player who sees one of them
+   * must be refreshed — for `entries`, the entries of exactly these things
+   * (a thing that moved names both its old and new tile).
+   */
+  | { readonly kind: 'local'; readonly points: readonly Point[]; readonly entries: readonly ChangedEntry[] }
   /** Everyone must be refreshed (weather, time). */
   | { readonly kind: 'global'; readonly what: 'weather' | 'time' }
   /** One player's own state changed (inventory, health…). */
@@ -109,11 +122,34 @@ export type WorldChange =
 
 export type MoveResult = { ok: true; position: Position } | { ok: false; reason: string };
 
+export interface CreatureEntry {
+  name: string;
+  race: string;
+  health: number;
+  maxHealth: number;
+  position: Position;
+}
+export interface PlayerEntry {
+  name: string;
+  health: number;
+  position: Position;
+}
+export interface ItemEntry {
+  name: string;
+  count: number;
+  position: Position;
+}
+export interface EffectEntry {
+  kind: string;
+  position: Position;
+}
+export type ViewEntry = CreatureEntry | PlayerEntry | ItemEntry | EffectEntry;
+
 export interface ViewState {
-  creatures: Record<string, { name: string; race: string; health: number; maxHealth: number; position: Position }>;
-  players: Record<string, { name: string; health: number; position: Position }>;
-  items: Record<string, { name: string; count: number; position: Position }>;
-  effects: Record<string, { kind: string; position: Position }>;
+  creatures: Record<string, CreatureEntry>;
+  players: Record<string, PlayerEntry>;
+  items: Record<string, ItemEntry>;
+  effects: Record<string, EffectEntry>;
   weather: string;
   time: { day: number; hour: number; minute: number };
   map: { width: number; height: number; z: number };
@@ -169,6 +205,8 @@ export class World extends EventEmitter<{ change: [WorldChange]; event: [{ name:
     const c: Creature = { id: `c${this.nextId++}`, kind: 'creature', race: r.race, name: r.name, health: r.health, maxHealth: r.health, position: this.pos(p) };
     this.place(c);
     this.creatures.set(c.id, c);
+    // Nobody is there to see the first ones; a respawn appears in someone's view.
+    this.emit('change', { kind: 'local', points: [c.position], entries: [{ section: 'creatures', id: c.id }] });
     return c;
   }
 
@@ -232,7 +270,7 @@ export class World extends EventEmitter<{ change: [WorldChange]; event: [{ name:
     };
     this.players.set(id, player);
     this.place(player);
-    this.emit('change', { kind: 'local', points: [player.position] });
+    this.emit('change', { kind: 'local', points: [player.position], entries: [{ section: 'players', id }] });
     return player;
   }
 
@@ -241,7 +279,7 @@ export class World extends EventEmitter<{ change: [WorldChange]; event: [{ name:
     if (!p) return;
     this.unplace(p);
     this.players.delete(id);
-    this.emit('change', { kind: 'local', points: [p.position] });
+    this.emit('change', { kind: 'local', points: [p.position], entries: [{ section: 'players', id }] });
   }
 
   player(id: string): Player | undefined {
@@ -275,7 +313,7 @@ export class World extends EventEmitter<{ change: [WorldChange]; event: [{ name:
     p.position = { ...to };
     this.place(p);
     p.lastMoveAt = now;
-    this.emit('change', { kind: 'local', points: [from, p.position] });
+    this.emit('change', { kind: 'local', points: [from, p.position], entries: [{ section: 'players', id }] });
     return { ok: true, position: p.position };
   }
 
@@ -299,7 +337,7 @@ export class World extends EventEmitter<{ change: [WorldChange]; event: [{ name:
           const same = p.inventory.find((i) => i.name === it.name);
           if (same) same.count += it.count;
           else p.inventory.push({ id: it.id, name: it.name, count: it.count });
-          this.emit('change', { kind: 'local', points: [it.position] });
+          this.emit('change', { kind: 'local', points: [it.position], entries: [{ section: 'items', id: it.id }] });
           this.emit('change', { kind: 'player', id });
           return null;
         }
@@ -310,8 +348,8 @@ export class World extends EventEmitter<{ change: [WorldChange]; event: [{ name:
         const it = p.inventory[index];
         if (!it) return `no item at inventory index ${index}`;
         p.inventory.splice(index, 1);
-        this.dropItem(it.name, it.count, p.position);
-        this.emit('change', { kind: 'local', points: [p.position] });
+        const dropped = this.dropItem(it.name, it.count, p.position);
+        this.emit('change', { kind: 'local', points: [p.position], entries: [{ section: 'items', id: dropped.id }] });
         this.emit('change', { kind: 'player', id });
         return null;
       }
@@ -350,14 +388,15 @@ export class World extends EventEmitter<{ change: [WorldChange]; event: [{ name:
         t.health = Math.max(0, t.health - damage);
         const fx: Effect = { id: `e${this.nextId++}`, kind: 'hit', position: { ...t.position }, until: Date.now() + 1000 };
         this.effects.set(fx.id, fx);
-        if (t.health === 0 && t.kind === 'creature') {
+        const died = t.health === 0 && t.kind === 'creature';
+        if (died) {
           this.unplace(t);
           this.creatures.delete(t.id);
           p.experience += t.maxHealth * 5;
-          this.spawnCreature();
           this.emit('change', { kind: 'player', id });
         }
-        this.emit('change', { kind: 'local', points: [t.position] });
+        this.emit('change', { kind: 'local', points: [t.position], entries: [{ section: t.kind === 'creature' ? 'creatures' : 'players', id: t.id }, { section: 'effects', id: fx.id }] });
+        if (died) this.spawnCreature();
         if (t.kind === 'player') this.emit('change', { kind: 'player', id: t.id, critical: t.health === 0 });
         return null;
       }
@@ -405,13 +444,13 @@ export class World extends EventEmitter<{ change: [WorldChange]; event: [{ name:
         c.position = { x, y, z: from.z };
         this.place(c);
         if (c.health < c.maxHealth) c.health = Math.min(c.maxHealth, c.health + 1);
-        this.emit('change', { kind: 'local', points: [from, c.position] });
+        this.emit('change', { kind: 'local', points: [from, c.position], entries: [{ section: 'creatures', id: c.id }] });
       }
     }
     for (const e of this.effects.values()) {
       if (e.until <= now) {
         this.effects.delete(e.id);
-        this.emit('change', { kind: 'local', points: [e.position] });
+        this.emit('change', { kind: 'local', points: [e.position], entries: [{ section: 'effects', id: e.id }] });
       }
     }
     if (now - this.lastWeather >= this.rules.weatherEveryMs) {
@@ -455,19 +494,47 @@ export class World extends EventEmitter<{ change: [WorldChange]; event: [{ name:
     const { x, y } = p.position;
     for (const eid of this.entityGrid.near(x, y, this.rules.viewX, this.rules.viewY)) {
       const c = this.creatures.get(eid);
-      if (c && this.sees(p, c.position)) {
-        view.creatures[c.id] = { name: c.name, race: c.race, health: c.health, maxHealth: c.maxHealth, position: { ...c.position } };
+      if (c) {
+        if (this.sees(p, c.position)) view.creatures[c.id] = creatureEntry(c);
         continue;
       }
       const o = this.players.get(eid);
-      if (o && o.id !== id && this.sees(p, o.position)) view.players[o.id] = { name: o.name, health: o.health, position: { ...o.position } };
+      if (o && o.id !== id && this.sees(p, o.position)) view.players[o.id] = playerEntry(o);
     }
     for (const iid of this.itemGrid.near(x, y, this.rules.viewX, this.rules.viewY)) {
       const it = this.items.get(iid);
-      if (it && this.sees(p, it.position)) view.items[it.id] = { name: it.name, count: it.count, position: { ...it.position } };
+      if (it && this.sees(p, it.position)) view.items[it.id] = itemEntry(it);
     }
-    for (const e of this.effects.values()) if (this.sees(p, e.position)) view.effects[e.id] = { kind: e.kind, position: { ...e.position } };
+    for (const e of this.effects.values()) if (this.sees(p, e.position)) view.effects[e.id] = effectEntry(e);
     return view;
+  }
+
+  /**
+   * One entry of a player's view — what viewOf(viewer)[section][id] is —
+   * or undefined when the viewer does not see it (or it is gone). Refreshing
+   * only the entries that changed costs what changed, not the whole view.
+   */
+  entryOf(viewer: string, section: ViewSection, id: string): ViewEntry | undefined {
+    const p = this.players.get(viewer);
+    if (!p) return undefined;
+    switch (section) {
+      case 'creatures': {
+        const c = this.creatures.get(id);
+        return c && this.sees(p, c.position) ? creatureEntry(c) : undefined;
+      }
+      case 'players': {
+        const o = this.players.get(id);
+        return o && o.id !== viewer && this.sees(p, o.position) ? playerEntry(o) : undefined;
+      }
+      case 'items': {
+        const it = this.items.get(id);
+        return it && this.sees(p, it.position) ? itemEntry(it) : undefined;
+      }
+      case 'effects': {
+        const e = this.effects.get(id);
+        return e && this.sees(p, e.position) ? effectEntry(e) : undefined;
+      }
+    }
   }
 
   /** The `player` part of a player's state. */
@@ -502,6 +569,11 @@ export class World extends EventEmitter<{ change: [WorldChange]; event: [{ name:
     };
   }
 }
+
+const creatureEntry = (c: Creature): CreatureEntry => ({ name: c.name, race: c.race, health: c.health, maxHealth: c.maxHealth, position: { ...c.position } });
+const playerEntry = (o: Player): PlayerEntry => ({ name: o.name, health: o.health, position: { ...o.position } });
+const itemEntry = (it: GroundItem): ItemEntry => ({ name: it.name, count: it.count, position: { ...it.position } });
+const effectEntry = (e: Effect): EffectEntry => ({ kind: e.kind, position: { ...e.position } });
 
 /** FNV-1a of a string, for a stable per-player choice. */
 function hashId(id: string): number {
