@@ -55,6 +55,6 @@ function onAsk(stop: () => void): void {
     if (m.cmd === 'cpu') {
       const u = process.cpuUsage();
       process.send!({ cmd: 'cpu', us: u.user + u.system });
-    } else stop();
+    } else if (m.cmd === 'stop') stop();
   });
 }

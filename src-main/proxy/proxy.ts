@@ -7,7 +7,7 @@
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { EventEmitter } from 'node:events';
 import type { MessageRecord, MessageSummary } from '../../src-shared/records';
-import type { Dialect, ProxyMode } from './dialect';
+import type { Dialect, ProxyMessage, ProxyMode } from './dialect';
 import { FaultEngine } from './faults/engine';
 import { ProxyMetrics } from './metrics/metrics';
 import { RecordStore } from './records';
@@ -28,8 +28,12 @@ export interface ProxyOptions {
 
 export type ProxyEvents = {
   listening: [AddressInfo];
-  /** Every message; `pdu` builds the capture bytes on demand. */
-  record: [MessageRecord, () => Uint8Array, ProxySessionInfo];
+  /**
+   * Every message, in id order, once it has been forwarded (the bytes of a
+   * chunk are written before its records are published); `pdu` builds the
+   * capture bytes on demand. The record's `session` names the session.
+   */
+  record: [MessageRecord, () => Uint8Array];
   sessionOpen: [ProxySessionInfo];
   sessionUpdate: [ProxySessionInfo];
   sessionClose: [ProxySessionInfo];
@@ -97,10 +101,14 @@ export class Proxy extends EventEmitter<ProxyEvents> {
     return s;
   }
 
-  /** Called by a session for every message. */
-  publish(record: MessageRecord, pdu: () => Uint8Array, session: ProxySession): void {
+  /**
+   * Called by a session for every message. No session info is built per
+   * message (it cost two strings and two objects each; listeners that need
+   * it follow the session events), and the PDU thunk only with listeners.
+   */
+  publish(record: MessageRecord, msg: ProxyMessage, session: ProxySession): void {
     this.records.add(record);
-    if (this.listenerCount('record') > 0) this.emit('record', record, pdu, session.info());
+    if (this.listenerCount('record') > 0) this.emit('record', record, () => session.pduOf(msg));
   }
 
   sessionClosed(s: ProxySession): void {

@@ -56,6 +56,16 @@ export class ProxySession {
   private readonly partial = { c2s: 0, s2c: 0 };
   private readonly progressAt = { c2s: Date.now(), s2c: Date.now() };
   private lastVersion: number | null = null;
+  /**
+   * Records of messages already forwarded, published once the chunk that
+   * carried them has been written (two parallel arrays, reused: no object
+   * per message for the queue itself).
+   */
+  private readonly unpublished: MessageRecord[] = [];
+  private readonly unpublishedMsgs: ProxyMessage[] = [];
+  private publishing = false;
+  /** close() ran while records were being published: the close event waits for the rest of them. */
+  private closeAfterPublish = false;
 
   constructor(
     readonly id: number,
@@ -72,7 +82,10 @@ export class ProxySession {
         if (typeof bytes === 'function') this.out[dir].push(null, { thunk: bytes });
         else this.out[dir].push(null, { bytes });
       },
-      observe: (msg) => this.handle(msg, true),
+      observe: (msg) => {
+        this.handle(msg, true);
+        this.publishRecords();
+      },
       facts: (f) => {
         this.facts = { ...this.facts, ...f };
         this.proxy.emit('sessionUpdate', this.info());
@@ -168,18 +181,51 @@ export class ProxySession {
       this.partial[dir] = 0;
       this.progressAt[dir] = Date.now();
     }
-    // The messages of one chunk leave in one write (writev), not one syscall each.
+    // The messages of one chunk leave in one write (writev), not one syscall each; their
+    // records, metrics and capture are made after that write, off the messages' path.
     const dest = dir === 'c2s' ? this.upstream : this.client;
-    if (msgs.length > 1) dest.cork();
+    const cork = msgs.length > 1;
+    if (cork) dest.cork();
     try {
       for (const m of msgs) {
         this.handle(m, false);
         if (!this.open) return;
       }
     } finally {
-      if (msgs.length > 1) dest.uncork();
+      if (cork) dest.uncork();
+      this.publishRecords();
     }
     if (this.out[dir].queuedBytes > PAUSE_AT_BYTES) this.setBlocked(dir, true);
+  }
+
+  /** Publishes the records queued by handle(), in id order (metrics, record store, capture and UI listeners). */
+  private publishRecords(): void {
+    // A listener that closes the session re-enters through close(): the running loop publishes the rest.
+    if (this.publishing) return;
+    this.publishing = true;
+    try {
+      const metrics = this.proxy.metrics;
+      const nowMs = Date.now();
+      for (let i = 0; i < this.unpublished.length; i++) {
+        const record = this.unpublished[i]!;
+        const msg = this.unpublishedMsgs[i]!;
+        metrics.message(this.id, msg.type, msg.wire.length, msg.error !== undefined, nowMs);
+        this.proxy.publish(record, msg, this);
+      }
+    } finally {
+      this.unpublished.length = 0;
+      this.unpublishedMsgs.length = 0;
+      this.publishing = false;
+      if (this.closeAfterPublish) {
+        this.closeAfterPublish = false;
+        this.proxy.sessionClosed(this);
+      }
+    }
+  }
+
+  /** The capture bytes of a message (the dialect's PDU), built only when a listener asks. */
+  pduOf(msg: ProxyMessage): Uint8Array {
+    return this.dialect.pdu(msg);
   }
 
   private handle(msg: ProxyMessage, observedOnly: boolean): void {
@@ -226,14 +272,16 @@ export class ProxySession {
     if (decision?.labels.length) record.faults = decision.labels;
     if (msg.body !== undefined) record.body = msg.body;
     if (msg.plain) record.plain = msg.plain;
-    this.proxy.metrics.message(this.id, msg.type, msg.wire.length, msg.error !== undefined, Date.now());
     if (decision) for (let i = 0; i < decision.labels.length; i++) this.proxy.metrics.fault();
-    this.proxy.publish(record, () => this.dialect.pdu(msg), this);
+    this.unpublished.push(record);
+    this.unpublishedMsgs.push(msg);
     if (observedOnly || !msg.forward) return;
     if (!decision) {
       this.out[msg.dir].push(msg);
       return;
     }
+    // A faulted message may end the session or hold messages back: its record (and those before it) go out first, as they always did.
+    this.publishRecords();
     this.applyFaults(msg, decision);
   }
 
@@ -331,6 +379,8 @@ export class ProxySession {
 
   close(reason: string, hard: boolean): void {
     if (this.closedAt !== null) return;
+    // Records of messages handled before the close come before the session's close event.
+    this.publishRecords();
     this.closedAt = Date.now();
     this.closeReason ??= reason;
     for (const dir of ['c2s', 's2c'] as const) {
@@ -361,6 +411,7 @@ export class ProxySession {
     } catch {
       // a dialect's cleanup must not stop the session from closing
     }
-    this.proxy.sessionClosed(this);
+    if (this.publishing) this.closeAfterPublish = true;
+    else this.proxy.sessionClosed(this);
   }
 }

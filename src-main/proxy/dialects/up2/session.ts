@@ -57,9 +57,8 @@ export interface Up2DialectOptions {
   readonly allowPlaintext?: boolean;
 }
 
-interface Meta {
-  readonly header: FrameHeader;
-}
+/** What encode() and pdu() need of the frame: its header as received (kept as the message's meta as is). */
+type Meta = FrameHeader;
 
 type Writable = { -readonly [K in keyof ProxyMessage]?: ProxyMessage[K] };
 
@@ -74,13 +73,33 @@ interface Leg {
 
 const RESPONSE = Flag.RESPONSE;
 
-function flagNames(flags: number): string[] {
+function namesOf(flags: number): readonly string[] {
   const out: string[] = [];
   if (flags & Flag.RESPONSE) out.push('RESPONSE');
   if (flags & Flag.ENCRYPTED) out.push('ENCRYPTED');
   if (flags & Flag.COMPRESSED) out.push('COMPRESSED');
   out.push(`P${priorityOf(flags)}`);
-  return out;
+  return Object.freeze(out);
+}
+
+/**
+ * The named flags of a flags byte, one frozen array per byte value shared by
+ * every record that has it: records are kept by the hundred thousand, and an
+ * array each was one more object per message to allocate and to promote.
+ */
+const FLAG_NAMES: readonly (readonly string[])[] = Array.from({ length: 256 }, (_, f) => namesOf(f));
+const flagNames = (flags: number): readonly string[] => FLAG_NAMES[flags & 0xff]!;
+
+/**
+ * A frame cut from a larger TCP chunk is a view of it: records keep a copy,
+ * not the whole chunk. The copy comes from Node's pooled slabs (frames under
+ * 4 KiB), not an ArrayBuffer of its own per message.
+ */
+function keepWire(wire: Uint8Array): Uint8Array {
+  if (wire.byteLength === wire.buffer.byteLength) return wire;
+  const copy = Buffer.allocUnsafe(wire.length);
+  copy.set(wire);
+  return copy;
 }
 
 export class Up2Session implements DialectSession {
@@ -186,9 +205,8 @@ export class Up2Session implements DialectSession {
       seq: h.seq,
       ref: isResponse ? h.ref : null,
       flags: flagNames(h.flags),
-      // A frame cut from a larger TCP chunk is a view of it: records keep a copy, not the whole chunk.
-      wire: raw.wire.byteLength === raw.wire.buffer.byteLength ? raw.wire : raw.wire.slice(),
-      meta: { header: h } satisfies Meta,
+      wire: keepWire(raw.wire),
+      meta: h satisfies Meta,
     };
     if (!isResponse && def?.isRequest) m.requestKey = `${dir === 'c2s' ? 'c' : 's'}:${h.seq}`;
     if (isResponse) m.answers = `${dir === 'c2s' ? 's' : 'c'}:${this.mapAnswer(dir, h.ref)}`;
@@ -375,7 +393,7 @@ export class Up2Session implements DialectSession {
       plain: frame.subarray(HEADER_SIZE),
       body,
       forward: false,
-      meta: { header: { type: MessageType.HANDSHAKE, flags, seq, ref: ref ?? 0, length: frame.length - HEADER_SIZE } } satisfies Meta,
+      meta: { type: MessageType.HANDSHAKE, flags, seq, ref: ref ?? 0, length: frame.length - HEADER_SIZE } satisfies Meta,
     };
   }
 
@@ -433,7 +451,7 @@ export class Up2Session implements DialectSession {
   }
 
   private reencode(msg: ProxyMessage): Uint8Array {
-    const h = (msg.meta as Meta).header;
+    const h = msg.meta as Meta;
     const toServer = msg.dir === 'c2s';
     const seq = toServer ? ++this.upstreamSeq : ++this.clientLegSeq;
     const isResponse = (h.flags & RESPONSE) !== 0;
@@ -474,13 +492,13 @@ export class Up2Session implements DialectSession {
   }
 
   pdu(msg: ProxyMessage): Uint8Array {
-    const meta = msg.meta as Meta | undefined;
-    if (!meta || msg.plain === undefined) return msg.wire;
-    const h = meta.header;
+    const h = msg.meta as Meta | undefined;
+    if (!h || msg.plain === undefined) return msg.wire;
     // Only login traffic is ever redacted; everything else keeps its bytes (no re-serialisation on the hot path).
     const redacted = this.opts.redact && msg.body !== undefined && (msg.type === 'AUTH_LOGIN' || msg.type === 'AUTH_REFRESH');
     const text = redacted ? bodyBytes(msg) : msg.plain;
-    const out = new Uint8Array(HEADER_SIZE + text.length);
+    // Pooled (the capture writer copies it into its batch at once): no ArrayBuffer per message.
+    const out = Buffer.allocUnsafe(HEADER_SIZE + text.length);
     writeHeader(out, { type: h.type, flags: h.flags & ~(Flag.ENCRYPTED | Flag.COMPRESSED), seq: h.seq, ref: h.ref, length: text.length });
     out.set(text, HEADER_SIZE);
     return out;
