@@ -5,6 +5,7 @@
  * The Electron shell, the web shell and the tests attach to it; it knows
  * nothing of either transport.
  */
+import { formatOfPath } from '../../src-shared/capture-format';
 import { EventEmitter } from 'node:events';
 import {
   ServiceError,
@@ -172,7 +173,7 @@ export class ConsoleServices {
       'capture.save': async (p) => {
         const ref = p?.source ?? 'live';
         if (typeof p?.path !== 'string' || !p.path) throw new ServiceError('BAD_REQUEST', 'capture.save needs a path');
-        const format = p.format ?? (p.path.endsWith('.ndjson') ? 'ndjson' : 'pcapng');
+        const format = p.format ?? formatOfPath(p.path) ?? 'pcapng';
         return saveSource(ref === 'live' ? { kind: 'live', run: this.requireRun() } : { kind: 'capture', source: this.captureOf(ref.capture) }, p.path, format);
       },
       'metrics.snapshot': () => this.requireRun().proxy.metrics.snapshot(),

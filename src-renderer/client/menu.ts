@@ -7,7 +7,7 @@
  */
 import { isMenuCommand, type MenuCommand } from '../../src-shared/ipc/shell';
 import { blockedAt } from '../store/migration-draft';
-import { formatOfPath } from '../capture-format';
+import { formatOfPath } from '../../src-shared/capture-format';
 import type { ConsoleClient } from './index';
 
 export class MenuCommands {

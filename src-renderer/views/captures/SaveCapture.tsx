@@ -4,7 +4,7 @@ import { useShallow } from 'zustand/react/shallow';
 import { useStore } from '../../store';
 import { useClient } from '../../client/context';
 import { LIVE, parseSourceKey, sourceKey } from '../../sources';
-import { formatOfPath, type CaptureFormat } from '../../capture-format';
+import { formatOfPath, type CaptureFormat } from '../../../src-shared/capture-format';
 import { PathForm } from '../../components/PathForm';
 
 export { formatOfPath };
