@@ -5,7 +5,7 @@
  * without one — another tool's captures — are read from their PDU here.
  */
 import { type Dir } from '../../src-shared/records';
-import { BlockType, EpbDirection, EpbOpt, LINKTYPE_WIRESHARK_UPPER_PDU, Opt, OTBRIDGE_PEN, READ_PENS } from './pcapng/constants';
+import { BlockType, EpbDirection, EpbOpt, LINKTYPE_WIRESHARK_UPPER_PDU, MAX_BLOCK_BYTES, Opt, OTBRIDGE_PEN, READ_PENS } from './pcapng/constants';
 import { parseCustomBlock } from './pcapng/parse';
 import { type RawBlock } from './pcapng/scan';
 import { decodeExportedPdu } from './exported-pdu';
@@ -357,6 +357,25 @@ export function indexEpbInPlace(w: Uint8Array, at: number, length: number, le: b
     dir === EpbDirection.OUTBOUND ? EntryBits.S2C : 0,
   );
   return true;
+}
+
+/**
+ * indexEpbInPlace over a run of otbridge EPBs in a little-endian window
+ * (a RunVisitor, see pcapng/scan.ts): from `at`, every block that is a
+ * whole, valid EPB — the checks scanWindow makes, here without a call per
+ * block — and that the fast path can index; returns where it stopped.
+ */
+export function indexEpbRun(w: Uint8Array, at: number, base: number, fileEnd: number, ctx: PartContext, table: IndexSink): number {
+  const n = w.length;
+  let p = at;
+  while (n - p >= 32) {
+    if (rd32(w, p) !== BlockType.EPB) return p;
+    const len = rd32(w, p + 4);
+    if (len < 32 || (len & 3) !== 0 || len > MAX_BLOCK_BYTES || len > n - p || base + p + len > fileEnd || rd32(w, p + len - 4) !== len) return p;
+    if (!indexEpbInPlace(w, p, len, true, base + p, ctx, table)) return p;
+    p += len;
+  }
+  return p;
 }
 
 const rd32 = (b: Uint8Array, at: number): number => (b[at]! | (b[at + 1]! << 8) | (b[at + 2]! << 16) | (b[at + 3]! << 24)) >>> 0;

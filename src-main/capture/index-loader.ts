@@ -11,7 +11,7 @@ import { BlockType, MAX_BLOCK_BYTES } from './pcapng/constants';
 import { readFully } from './pcapng/file-windows';
 import { type ReadBlocksResult } from './pcapng/blocks';
 import { newScanState } from './pcapng/scan';
-import { indexEntryOf, indexEpbInPlace, isCustomBlock, isPacketBlock } from './decode-packet';
+import { indexEntryOf, indexEpbInPlace, indexEpbRun, isCustomBlock, isPacketBlock } from './decode-packet';
 import { decodeIndexHeader, encodeIndexHeader, ENTRY_SIZE, EntryBits, IndexTable, INDEX_HEADER_SIZE, type IndexEntry } from './index-table';
 import { type IndexSink } from './index-sink';
 import { issueWarning, type PartFile } from './part-file';
@@ -130,7 +130,8 @@ export async function scanInto(
       }
       return true;
     };
-    for await (const batch of p.blocks(from, p.size, state, out, windowBytes, visit)) {
+    const run = (w: Uint8Array, at: number, base: number, fileEnd: number): number => indexEpbRun(w, at, base, fileEnd, ctx, table);
+    for await (const batch of p.blocks(from, p.size, state, out, windowBytes, visit, run)) {
       for (const issue of batch.issues) warnings.push(issueWarning(p.path, issue));
     }
     scannedTo = { part: p.part, offset: out.end };

@@ -5,7 +5,7 @@
  */
 import { open, type FileHandle } from 'node:fs/promises';
 import { BlockType, LINKTYPE_WIRESHARK_UPPER_PDU } from './pcapng/constants';
-import { NotPcapngError, newScanState, scanWindow, type BlockVisitor, type RawBlock, type ScanIssue, type ScanState } from './pcapng/scan';
+import { NotPcapngError, newScanState, scanWindow, type BlockVisitor, type RawBlock, type RunVisitor, type ScanIssue, type ScanState } from './pcapng/scan';
 import { readBlocks, type ReadBlocksResult } from './pcapng/blocks';
 import { FileWindows, readFully } from './pcapng/file-windows';
 import { PartContext } from './part-context';
@@ -109,8 +109,8 @@ export class PartFile {
     return this.size;
   }
 
-  blocks(from: number, to: number, state: ScanState, out: ReadBlocksResult, windowBytes?: number, visit?: BlockVisitor): AsyncGenerator<{ blocks: RawBlock[]; issues: ScanIssue[] }> {
-    return readBlocks(this.handle, from, Math.min(to, this.size), state, out, windowBytes, visit);
+  blocks(from: number, to: number, state: ScanState, out: ReadBlocksResult, windowBytes?: number, visit?: BlockVisitor, run?: RunVisitor): AsyncGenerator<{ blocks: RawBlock[]; issues: ScanIssue[] }> {
+    return readBlocks(this.handle, from, Math.min(to, this.size), state, out, windowBytes, visit, run);
   }
 
   /** A sliding window over this file as it is now (reads ahead; see FileWindows). */

@@ -113,7 +113,13 @@ export class SessionIndex {
       decodeRecordsAt(blocks.window, blocks.base, blocks, blocks.from, blocks.to, part.littleEndian, this.contextOf(part), bytes, (offset, problem) => this.warnings.push({ kind: 'skipped-block', file: part.path, offset, message: problem }), out);
       return out.length - before;
     });
-    if (out.length > limit) out.length = limit;
+    // An index entry damaged where no check looks (its session field) must not hand out another session's record.
+    let kept = 0;
+    for (const r of out) {
+      if (r.session === session) out[kept++] = r;
+      else this.warnings.push({ kind: 'index', file: this.path, message: `the index puts the record at offset ${r.offset} of part ${r.part} in session ${session}, but it is session ${r.session}'s: left out` });
+    }
+    out.length = Math.min(kept, limit);
     return out;
   }
 

@@ -26,6 +26,8 @@ export class PositionSlabs {
   private readonly slabs: Uint32Array[] = [];
   readonly blockPart: number[] = [];
   readonly blockHigh: number[] = [];
+  /** Positions in each block once its session moved on to another (a block is closed early when the part or the high bits change). */
+  readonly blockFill: number[] = [];
 
   /** A new block for positions in `part` with these high bits; its number. */
   take(part: number, high: number): number {
@@ -33,6 +35,7 @@ export class PositionSlabs {
     if ((b & (PositionSlabs.BLOCKS_PER_SLAB - 1)) === 0) this.slabs.push(new Uint32Array(PositionSlabs.BLOCK * PositionSlabs.BLOCKS_PER_SLAB));
     this.blockPart.push(part);
     this.blockHigh.push(high);
+    this.blockFill.push(0);
     return b;
   }
 
@@ -82,6 +85,7 @@ export class SessionEntries {
     for (let k = 0; k < w.length; k++) if (w[k] === code) this.codeCounts[(k << 1) + (s2c ? 1 : 0)]!++;
     const high = offset < TWO_34 ? 0 : Math.floor(offset / TWO_34);
     if (this.fill === PositionSlabs.BLOCK || part !== this.part || high !== this.high) {
+      if (this.blocks.length > 0) this.slabs.blockFill[this.blocks[this.blocks.length - 1]!] = this.fill;
       const b = this.slabs.take(part, high);
       this.blocks.push(b);
       this.slab = this.slabs.slabOf(b);
@@ -107,7 +111,7 @@ export class SessionEntries {
     const s = this.slabs;
     for (let j = 0; j < this.blocks.length; j++) {
       const b = this.blocks[j]!;
-      const n = j === this.blocks.length - 1 ? this.fill : PositionSlabs.BLOCK;
+      const n = j === this.blocks.length - 1 ? this.fill : s.blockFill[b]!;
       const slab = s.slabOf(b);
       const start = s.startOf(b);
       const base = s.blockHigh[b]! * TWO_34;

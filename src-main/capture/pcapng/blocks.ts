@@ -7,7 +7,7 @@
 import { type FileHandle } from 'node:fs/promises';
 import { MAX_BLOCK_BYTES } from './constants';
 import { FileWindows, readFully } from './file-windows';
-import { scanWindow, type BlockVisitor, type RawBlock, type ScanIssue, type ScanState } from './scan';
+import { scanWindow, type BlockVisitor, type RawBlock, type RunVisitor, type ScanIssue, type ScanState } from './scan';
 
 export const DEFAULT_WINDOW = 1 << 20;
 
@@ -39,6 +39,7 @@ export async function* readBlocks(
   out: ReadBlocksResult,
   windowBytes = DEFAULT_WINDOW,
   visit?: BlockVisitor,
+  run?: RunVisitor,
 ): AsyncGenerator<BlockBatch, void, undefined> {
   const windows = new FileWindows(file, fileEnd, windowBytes);
   let pos = from;
@@ -51,7 +52,7 @@ export async function* readBlocks(
       const window = windows.bytes.subarray(pos - windows.base, pos - windows.base + got);
       // If the file shrank under us, what could be read is where it ends.
       const end = windows.end;
-      const r = scanWindow(window, pos, end, state, visit);
+      const r = scanWindow(window, pos, end, state, visit, run);
       if (r.blocks.length > 0 || r.issues.length > 0) yield { blocks: r.blocks, issues: r.issues };
       if (r.need > 0) {
         if (r.next === pos && r.need <= window.length) throw new Error('readBlocks: no progress'); // cannot happen: guards the loop
