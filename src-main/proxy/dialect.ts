@@ -27,10 +27,14 @@ export interface ProxyMessage {
   readonly body?: unknown;
   /** "CODE: detail" when the message could not be fully decoded; it is still forwarded. */
   readonly error?: string;
-  /** Set on a message that expects an answer: the answer carries the same key in `answers`. */
-  readonly requestKey?: string;
+  /**
+   * Set on a message that expects an answer: the answer carries the same key
+   * in `answers`. Any key unique within the session; a number costs no
+   * string per message (UP/2.0 uses seq × 2 + the direction bit).
+   */
+  readonly requestKey?: string | number;
   /** Set on an answer: the `requestKey` of the message it answers. */
-  readonly answers?: string;
+  readonly answers?: string | number;
   /** false when the dialect consumed it (e.g. a handshake the proxy answered itself). */
   readonly forward: boolean;
   /** Dialect-private data for encode(). */

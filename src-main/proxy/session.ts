@@ -44,7 +44,7 @@ export class ProxySession {
   readonly upstream: Socket;
   private readonly dialect: DialectSession;
   private readonly out: Record<Dir, Outbox>;
-  private readonly pending = new Map<string, PendingRequest>();
+  private readonly pending = new Map<string | number, PendingRequest>();
   private readonly reorder: Record<Dir, { msgs: { msg: ProxyMessage; d: FaultDecision }[]; timer: NodeJS.Timeout | null }> = {
     c2s: { msgs: [], timer: null },
     s2c: { msgs: [], timer: null },
@@ -234,11 +234,11 @@ export class ProxySession {
     this.counts[msg.dir]++;
     let latencyMs: number | undefined;
     let pairId: number | undefined;
-    if (msg.requestKey) {
+    if (msg.requestKey !== undefined) {
       if (this.pending.size >= MAX_PENDING_REQUESTS) this.pending.delete(this.pending.keys().next().value!);
       this.pending.set(msg.requestKey, { id, time, type: msg.type });
     }
-    if (msg.answers) {
+    if (msg.answers !== undefined) {
       const req = this.pending.get(msg.answers);
       if (req) {
         this.pending.delete(msg.answers);

@@ -91,6 +91,14 @@ const FLAG_NAMES: readonly (readonly string[])[] = Array.from({ length: 256 }, (
 const flagNames = (flags: number): readonly string[] => FLAG_NAMES[flags & 0xff]!;
 
 /**
+ * The key pairing a request with its answer: the request's seq in its
+ * sender's numbering, times two, plus one for server requests. Seqs are
+ * u32, so keys stay exact integers. In decrypt mode a ref that matches no
+ * forwarded request maps to a negative seq, hence a key no request has.
+ */
+const requestKey = (dir: Dir, seq: number): number => seq * 2 + (dir === 's2c' ? 1 : 0);
+
+/**
  * A frame cut from a larger TCP chunk is a view of it: records keep a copy,
  * not the whole chunk. The copy comes from Node's pooled slabs (frames under
  * 4 KiB), not an ArrayBuffer of its own per message.
@@ -208,8 +216,9 @@ export class Up2Session implements DialectSession {
       wire: keepWire(raw.wire),
       meta: h satisfies Meta,
     };
-    if (!isResponse && def?.isRequest) m.requestKey = `${dir === 'c2s' ? 'c' : 's'}:${h.seq}`;
-    if (isResponse) m.answers = `${dir === 'c2s' ? 's' : 'c'}:${this.mapAnswer(dir, h.ref)}`;
+    if (!isResponse && def?.isRequest) m.requestKey = requestKey(dir, h.seq);
+    // A response answers a request that travelled the other way.
+    if (isResponse) m.answers = requestKey(dir === 'c2s' ? 's2c' : 'c2s', this.mapAnswer(dir, h.ref));
     return m as Omit<ProxyMessage, 'forward'>;
   }
 
