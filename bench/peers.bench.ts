@@ -12,6 +12,7 @@
  */
 import { type ChildProcess } from 'node:child_process';
 import { scrypt, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { fmt, median, percentile, table, type Benchmark } from './lib';
 import { ask, child as start, next, stop } from './child';
 
@@ -70,6 +71,21 @@ async function scryptRate(seconds: number): Promise<number> {
   return n / seconds;
 }
 
+/**
+ * Linux's CPU pressure: microseconds some task spent waiting for a CPU
+ * (/proc/pressure/cpu, "some total"); null where the kernel does not say.
+ * Over a window it tells how much the machine's other work competed with
+ * the server and the bots.
+ */
+function cpuStallMicros(): number | null {
+  try {
+    const m = /^some .*total=(\d+)/m.exec(readFileSync('/proc/pressure/cpu', 'utf8'));
+    return m ? Number(m[1]) : null;
+  } catch {
+    return null;
+  }
+}
+
 interface LoadRow {
   bots: number;
   loggedIn: number;
@@ -87,6 +103,8 @@ interface LoadRow {
   sent: Record<string, number>;
   received: Record<string, number>;
   inView: { players: number; creatures: number };
+  /** Share of the window during which some task waited for a CPU (null: unknown). */
+  cpuPressure: number | null;
 }
 
 async function loadRun(server: ChildProcess, ready: ServerReady, count: number, intervalMs: number, first: number): Promise<LoadRow> {
@@ -95,10 +113,12 @@ async function loadRun(server: ChildProcess, ready: ServerReady, count: number, 
   await new Promise((res) => setTimeout(res, 4000)); // warm-up
   await ask(bots, 'reset');
   const s0 = await ask<Stats>(server, 'stats');
+  const stall0 = cpuStallMicros();
   const t0 = performance.now();
   await new Promise((res) => setTimeout(res, 15_000));
   const s1 = await ask<Stats>(server, 'stats');
   const seconds = (performance.now() - t0) / 1000;
+  const stall1 = cpuStallMicros();
   const w = await ask<Window>(bots, 'latency');
   await stop(bots);
   const sorted = [...w.samples].sort((a, b) => a - b);
@@ -121,6 +141,7 @@ async function loadRun(server: ChildProcess, ready: ServerReady, count: number, 
     sent: perBot(w.sent),
     received: perBot({ ...w.pushes, responses: w.framesIn - Object.values(w.pushes).reduce((a, b) => a + b, 0) }),
     inView: w.inView,
+    cpuPressure: stall0 === null || stall1 === null ? null : (stall1 - stall0) / 1e6 / seconds,
   };
 }
 
@@ -202,7 +223,7 @@ const bench: Benchmark = {
       `Goal: 1000 sessions held with p99 < 50 ms and ≥ 10 000 msg/s — **${goal ? 'met' : 'missed'}** in this run.`,
       '',
       table(
-        ['bots', 'logged in', 'connected at end', 'msg/s', 'msg/s per bot', 'p50 ms', 'p99 ms', 'p99 vs 50 ms', 'server CPU (cores)', 'bots process CPU (cores)', 'event-loop delay p99 server / bots (ms)', 'gaps'],
+        ['bots', 'logged in', 'connected at end', 'msg/s', 'msg/s per bot', 'p50 ms', 'p99 ms', 'p99 vs 50 ms', 'server CPU (cores)', 'bots process CPU (cores)', 'event-loop delay p99 server / bots (ms)', 'CPU pressure', 'gaps'],
         rows.map((r) => [
           r.bots,
           r.loggedIn,
@@ -215,9 +236,13 @@ const bench: Benchmark = {
           r.serverCpu.toFixed(2),
           r.botsCpu.toFixed(2),
           `${r.serverLoopP99.toFixed(0)} / ${r.botsLoopP99.toFixed(0)}`,
+          r.cpuPressure === null ? 'n/a' : fmt.pct(r.cpuPressure),
           r.gaps,
         ]),
       ),
+      '',
+      'CPU pressure: the share of the window during which some task on the machine waited for a CPU (Linux PSI) — the',
+      'server and the bots share 2 cores with whatever else runs; above a few % the latency measures the queue for a CPU too.',
       '',
       'What each bot does and gets, per bot per second (measured over the same window), and what it sees:',
       '',

@@ -57,6 +57,13 @@ export interface ReferenceServerOptions {
   readonly uiTipsEveryMs?: number;
   /** Audit log for admin script executions (path); none when absent. */
   readonly auditLog?: string;
+  /**
+   * Sessions' sync ticks are spread over this many groups within each 100 ms
+   * (default 4): with a thousand players the server works in pieces of a
+   * quarter, so a request waits behind at most one piece rather than the
+   * whole tick.
+   */
+  readonly syncSlices?: number;
 }
 
 /** The password of every bot account. */
@@ -111,6 +118,7 @@ export class ReferenceServer {
     this.sync = new SyncModule(this.server, {
       initialState: (s) => this.initialState(s),
       beforeTick: () => this.refresh(),
+      slices: opts.syncSlices ?? 4,
     });
     this.runner = opts.scripts === false ? null : createScriptRunner();
     this.wire();

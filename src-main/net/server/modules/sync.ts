@@ -24,6 +24,14 @@ export interface SyncModuleOptions {
   readonly owned?: readonly string[];
   /** Runs before every tick (the game refreshes what changed since the last one). */
   readonly beforeTick?: () => void;
+  /**
+   * Sessions are ticked in this many groups, one group every
+   * intervalMs / slices (default 1: all at once). Each session still gets a
+   * batch every intervalMs, but with a thousand sessions the server's work
+   * comes in small pieces instead of one burst that requests wait behind.
+   * beforeTick runs before every group.
+   */
+  readonly slices?: number;
 }
 
 const KEY = 'sync';
@@ -35,6 +43,11 @@ export class SyncModule {
   /** Sessions answering a resume: batches flushed by the catch-up are in it, not sent on their own. */
   private readonly catchingUp = new Set<ServerSession>();
   batchesSent = 0;
+  private readonly slices: number;
+  private slice = 0;
+  /** Each session's group, given in turn at its start so that groups stay even. */
+  private readonly sliceOf = new WeakMap<ServerSession, number>();
+  private sessionsStarted = 0;
 
   constructor(
     private readonly server: UpServer,
@@ -55,7 +68,8 @@ export class SyncModule {
       else ctx.reply(MessageType.GAME_STATE_UPDATE, answer.batch as ResponseOf<'GAME_STATE_UPDATE'>);
     });
     // One timer drives every session's sync tick.
-    this.timer = setInterval(() => this.tickAll(), opts.intervalMs ?? Timing.SYNC_INTERVAL_MS);
+    this.slices = Math.max(1, Math.floor(opts.slices ?? 1));
+    this.timer = setInterval(() => this.tickSlice(), (opts.intervalMs ?? Timing.SYNC_INTERVAL_MS) / this.slices);
     this.timer.unref();
   }
 
@@ -87,6 +101,17 @@ export class SyncModule {
     }
   }
 
+  /** Ticks the next group of sessions (all of them with one slice). */
+  private tickSlice(): void {
+    if (this.slices === 1) return this.tickAll();
+    const k = this.slice;
+    this.slice = (k + 1) % this.slices;
+    this.opts.beforeTick?.();
+    for (const s of this.server.sessions.values()) {
+      if (s.attached && this.sliceOf.get(s) === k) this.of(s)?.tick();
+    }
+  }
+
   private start(session: ServerSession): void {
     const sync = new ServerSyncSession({
       initialState: this.opts.initialState(session),
@@ -95,6 +120,7 @@ export class SyncModule {
       ...(this.opts.owned ? { owned: this.opts.owned } : {}),
     });
     session.ext.set(KEY, sync);
+    this.sliceOf.set(session, this.sessionsStarted++ % this.slices);
     sync.on('batch', ({ batch, priority }) => {
       // While detached, batches stay in the history: the resume's catch-up covers them.
       if (!session.attached || this.catchingUp.has(session)) return;

@@ -1,0 +1,83 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { EventEmitter } from 'node:events';
+import { MessageType } from '../../../../src-shared/protocol';
+import { ServerSession } from '../session';
+import type { UpServer } from '../server';
+import { SyncModule } from './sync';
+
+/** Just what SyncModule uses of an UpServer: its sessions, their start, and handlers. */
+function fakeServer(): { server: UpServer; start: (n: number) => { session: ServerSession; sent: number[] }[] } {
+  const emitter = new EventEmitter();
+  const sessions = new Map<string, ServerSession>();
+  const server = Object.assign(emitter, { sessions, handle: () => {}, opts: { batchSize: 50 } }) as unknown as UpServer;
+  const start = (n: number): { session: ServerSession; sent: number[] }[] =>
+    Array.from({ length: n }, (_, i) => {
+      const session = new ServerSession(`s${sessions.size}`, { id: `a${i}`, name: `n${i}`, passwordHash: '', scope: ['player'], playerId: `p${sessions.size}` }, ['player']);
+      const sent: number[] = [];
+      session.conn = { isOpen: true, send: (type: number) => sent.push(type) } as unknown as ServerSession['conn'];
+      sessions.set(session.id, session);
+      emitter.emit('sessionStart', session);
+      return { session, sent };
+    });
+  return { server, start };
+}
+
+const updates = (sent: number[]): number => sent.filter((t) => t === MessageType.GAME_STATE_UPDATE).length;
+
+describe('sync module ticks', () => {
+  let sync: SyncModule | null = null;
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => {
+    sync?.dispose();
+    sync = null;
+    vi.useRealTimers();
+  });
+
+  it('ticks every session at once by default', () => {
+    const { server, start } = fakeServer();
+    let refreshes = 0;
+    sync = new SyncModule(server, { initialState: () => ({ n: 0 }), beforeTick: () => refreshes++ });
+    const all = start(8);
+    for (const [i, s] of all.entries()) sync.of(s.session)!.set('/n', i + 1);
+    vi.advanceTimersByTime(99);
+    expect(all.map((s) => updates(s.sent))).toEqual(Array(8).fill(0));
+    vi.advanceTimersByTime(1);
+    expect(all.map((s) => updates(s.sent))).toEqual(Array(8).fill(1));
+    expect(refreshes).toBe(1);
+  });
+
+  it('with slices, ticks one group per slice: every session still gets its batch within the interval, and the game refreshes before each group', () => {
+    const { server, start } = fakeServer();
+    let refreshes = 0;
+    sync = new SyncModule(server, { initialState: () => ({ n: 0 }), beforeTick: () => refreshes++, slices: 4 });
+    const all = start(10);
+    for (const [i, s] of all.entries()) sync.of(s.session)!.set('/n', i + 1);
+    const got = (): number => all.filter((s) => updates(s.sent) === 1).length;
+    vi.advanceTimersByTime(25);
+    // Groups are given in turn: 10 sessions make groups of 3, 3, 2, 2.
+    expect(got()).toBe(3);
+    vi.advanceTimersByTime(25);
+    expect(got()).toBe(6);
+    vi.advanceTimersByTime(50);
+    expect(got()).toBe(10);
+    expect(refreshes).toBe(4);
+    // Changes made now reach each session at its group's next turn: the first group's in 25 ms, the second's in 50.
+    sync.of(all[0]!.session)!.set('/n', 100);
+    sync.of(all[1]!.session)!.set('/n', 100);
+    vi.advanceTimersByTime(24);
+    expect([updates(all[0]!.sent), updates(all[1]!.sent)]).toEqual([1, 1]);
+    vi.advanceTimersByTime(1);
+    expect([updates(all[0]!.sent), updates(all[1]!.sent)]).toEqual([2, 1]);
+    vi.advanceTimersByTime(25);
+    expect([updates(all[0]!.sent), updates(all[1]!.sent)]).toEqual([2, 2]);
+  });
+
+  it('treats slices below one, or fractional, as whole numbers of at least one', () => {
+    const { server, start } = fakeServer();
+    sync = new SyncModule(server, { initialState: () => ({ n: 0 }), slices: 0.5 });
+    const all = start(3);
+    for (const s of all) sync.of(s.session)!.set('/n', 1);
+    vi.advanceTimersByTime(100);
+    expect(all.map((s) => updates(s.sent))).toEqual([1, 1, 1]);
+  });
+});
