@@ -63,6 +63,28 @@ describe('world rules', () => {
     expect(run()).toBe(run());
   });
 
+  it('creatures step at their own moments: every tick moves some, none moves all of a second’s steps', () => {
+    const w = new World({ creatures: 300, items: 0, creatureStepMs: 1000, seed: 4 });
+    const perTick: number[] = [];
+    let moved = 0;
+    w.on('change', (c) => {
+      if (c.kind === 'local' && c.entries.some((e) => e.section === 'creatures')) moved++;
+    });
+    w.tick(1000);
+    for (let t = 1100; t <= 3000; t += 100) {
+      moved = 0;
+      w.tick(t);
+      perTick.push(moved);
+    }
+    const lastSecond = perTick.slice(-10);
+    const total = lastSecond.reduce((a, b) => a + b, 0);
+    // Each creature considers one step a second and takes it half the time (unless the tile is taken).
+    expect(total).toBeGreaterThan(300 * 0.3);
+    expect(total).toBeLessThan(300 * 0.6);
+    expect(lastSecond.every((n) => n > 0)).toBe(true);
+    expect(Math.max(...lastSecond)).toBeLessThan(total * 0.3);
+  });
+
   it('a player sees only what is within its view', () => {
     const w = new World({ creatures: 300, items: 0, viewX: 4, viewY: 3 });
     const p = w.addPlayer('p1', 'A');

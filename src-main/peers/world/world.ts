@@ -36,6 +36,8 @@ interface Entity {
 export interface Creature extends Entity {
   readonly kind: 'creature';
   readonly race: string;
+  /** When it next considers a step (0: not yet scheduled — its first tick picks a time within one step interval). */
+  nextStepAt: number;
 }
 
 export interface Player extends Entity {
@@ -168,7 +170,6 @@ export class World extends EventEmitter<{ change: [WorldChange]; event: [{ name:
   private readonly itemGrid = new Grid();
   private nextId = 1;
   weather: string = 'clear';
-  private lastCreatureStep = 0;
   private lastWeather = 0;
   private gameMinutes = 8 * 60; // the world starts at 08:00 of day 1
   private lastMinuteAt = 0;
@@ -202,7 +203,7 @@ export class World extends EventEmitter<{ change: [WorldChange]; event: [{ name:
   private spawnCreature(): Creature {
     const r = pick(this.random, RACES);
     const p = this.freeTile();
-    const c: Creature = { id: `c${this.nextId++}`, kind: 'creature', race: r.race, name: r.name, health: r.health, maxHealth: r.health, position: this.pos(p) };
+    const c: Creature = { id: `c${this.nextId++}`, kind: 'creature', race: r.race, name: r.name, health: r.health, maxHealth: r.health, position: this.pos(p), nextStepAt: 0 };
     this.place(c);
     this.creatures.set(c.id, c);
     // Nobody is there to see the first ones; a respawn appears in someone's view.
@@ -430,22 +431,25 @@ export class World extends EventEmitter<{ change: [WorldChange]; event: [{ name:
 
   /** Advances the world to `now`: creatures step, effects fade, the weather and the clock move. */
   tick(now = Date.now()): void {
-    if (this.lastMinuteAt === 0) this.lastMinuteAt = this.lastCreatureStep = this.lastWeather = now;
-    if (now - this.lastCreatureStep >= this.rules.creatureStepMs) {
-      this.lastCreatureStep = now;
-      for (const c of this.creatures.values()) {
-        if (this.random() < 0.5) continue;
-        const [dx, dy] = DIRECTIONS[pick(this.random, Object.keys(DIRECTIONS) as Direction[])];
-        const x = c.position.x + dx;
-        const y = c.position.y + dy;
-        if (!this.map.isWalkable(x, y) || this.occupied.has(this.tileKey(x, y))) continue;
-        const from = c.position;
-        this.unplace(c);
-        c.position = { x, y, z: from.z };
-        this.place(c);
-        if (c.health < c.maxHealth) c.health = Math.min(c.maxHealth, c.health + 1);
-        this.emit('change', { kind: 'local', points: [from, c.position], entries: [{ section: 'creatures', id: c.id }] });
-      }
+    if (this.lastMinuteAt === 0) this.lastMinuteAt = this.lastWeather = now;
+    // Each creature considers a step once per interval, at its own moment: the world's work (and the
+    // refreshes it causes) comes evenly at every tick rather than all at once every second.
+    const every = this.rules.creatureStepMs;
+    for (const c of this.creatures.values()) {
+      if (c.nextStepAt === 0) c.nextStepAt = now + Math.floor(this.random() * every);
+      if (c.nextStepAt > now) continue;
+      c.nextStepAt = Math.max(c.nextStepAt + every, now + 1);
+      if (this.random() < 0.5) continue;
+      const [dx, dy] = DIRECTIONS[pick(this.random, Object.keys(DIRECTIONS) as Direction[])];
+      const x = c.position.x + dx;
+      const y = c.position.y + dy;
+      if (!this.map.isWalkable(x, y) || this.occupied.has(this.tileKey(x, y))) continue;
+      const from = c.position;
+      this.unplace(c);
+      c.position = { x, y, z: from.z };
+      this.place(c);
+      if (c.health < c.maxHealth) c.health = Math.min(c.maxHealth, c.health + 1);
+      this.emit('change', { kind: 'local', points: [from, c.position], entries: [{ section: 'creatures', id: c.id }] });
     }
     for (const e of this.effects.values()) {
       if (e.until <= now) {
