@@ -14,6 +14,7 @@
 import { open } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import { CaptureReader } from '../../src-main/capture';
+import { SessionIndex } from '../../src-main/capture/session-index';
 import { listParts } from '../../src-main/capture/parts';
 import { median } from '../lib';
 
@@ -181,6 +182,32 @@ export async function measureCaptureReading(path: string, o: MeasureOptions = {}
           if (r.index.state !== 'loaded') throw new Error(`index ${r.index.state}`);
           return r.recordCount;
         }),
+    },
+    {
+      name: 'session index rebuild',
+      what: 'SessionIndex.open with rebuildIndex (how replay opens a capture): every block scanned, per session its positions (4 bytes a record) and counts, no table of the index (not saved)',
+      run: async () => {
+        const ix = await SessionIndex.open(path, { persistIndex: false, rebuildIndex: true });
+        try {
+          if (ix.index.state !== 'rebuilt') throw new Error(`session index ${ix.index.state}`);
+          return ix.messages;
+        } finally {
+          await ix.close();
+        }
+      },
+    },
+    {
+      name: 'session index open',
+      what: 'SessionIndex.open: the .idx read through a 1 MiB buffer with the same checks, per session its positions and counts',
+      run: async () => {
+        const ix = await SessionIndex.open(path, { persistIndex: false });
+        try {
+          if (ix.index.state !== 'loaded') throw new Error(`session index ${ix.index.state}`);
+          return ix.messages;
+        } finally {
+          await ix.close();
+        }
+      },
     },
     {
       name: 'summaries, recordBatches()',

@@ -15,7 +15,7 @@ import { CapturedRecord } from './captured-record';
 import { pduCodecFor } from './pdu/index';
 import { type PduKind } from './pdu/types';
 import { decodeSessionBlockData, type SessionMeta } from './session-meta';
-import { EntryBits, type IndexEntry } from './index-table';
+import { EntryBits, HOST_LE, type IndexEntry } from './index-table';
 import { type IndexSink } from './index-sink';
 import { dirOf, packetDir, PacketFields, readPacket, readPacketNoTags } from './epb-reader';
 import { PDU_KINDS, readSummary, recordFromSummary, SummaryFields } from './summary-record';
@@ -366,6 +366,8 @@ export function indexEpbInPlace(w: Uint8Array, at: number, length: number, le: b
  * block — and that the fast path can index; returns where it stopped.
  */
 export function indexEpbRun(w: Uint8Array, at: number, base: number, fileEnd: number, ctx: PartContext, table: IndexSink): number {
+  // Blocks start at multiples of 4 from the window's start: 32-bit words can be read as words.
+  if (HOST_LE && (w.byteOffset & 3) === 0 && (at & 3) === 0) return indexEpbRunWords(w, new Uint32Array(w.buffer, w.byteOffset, w.length >> 2), at, base, fileEnd, ctx, table);
   const n = w.length;
   let p = at;
   while (n - p >= 32) {
@@ -373,6 +375,60 @@ export function indexEpbRun(w: Uint8Array, at: number, base: number, fileEnd: nu
     const len = rd32(w, p + 4);
     if (len < 32 || (len & 3) !== 0 || len > MAX_BLOCK_BYTES || len > n - p || base + p + len > fileEnd || rd32(w, p + len - 4) !== len) return p;
     if (!indexEpbInPlace(w, p, len, true, base + p, ctx, table)) return p;
+    p += len;
+  }
+  return p;
+}
+
+const TWO_32 = 0x1_0000_0000;
+
+/**
+ * indexEpbRun reading the window as 32-bit words (`u`, the same bytes on a
+ * little-endian host): what indexEpbInPlace does, field for field, with one
+ * load per word instead of four — the indexer's innermost loop, where a
+ * million packets make the difference. Stops, like it, at anything unusual.
+ */
+function indexEpbRunWords(w: Uint8Array, u: Uint32Array, at: number, base: number, fileEnd: number, ctx: PartContext, table: IndexSink): number {
+  const n = w.length;
+  const interfaces = ctx.interfaces;
+  const part = ctx.part;
+  let p = at;
+  while (n - p >= 32) {
+    const q = p >> 2;
+    if (u[q] !== BlockType.EPB) return p;
+    const len = u[q + 1]!;
+    if (len < 32 || (len & 3) !== 0 || len > MAX_BLOCK_BYTES || len > n - p || base + p + len > fileEnd || u[(p + len - 4) >> 2] !== len) return p;
+    // EPB body at p + 8: interface, timestamp (high, low), captured length, original length, then the packet data.
+    const iface = interfaces[u[q + 2]!];
+    if (!iface || iface.linkType !== LINKTYPE_WIRESHARK_UPPER_PDU) return p;
+    const end = p + len - 4;
+    let o = p + 28 + ((u[q + 5]! + 3) & ~3);
+    if (o > end) return p;
+    let id = -1;
+    let dir = 0;
+    let sessionAt = -1;
+    while (o + 4 <= end) {
+      const head = u[o >> 2]!;
+      const code = head & 0xffff;
+      const olen = head >>> 16;
+      if (code === 0) break;
+      const v = o + 4;
+      if (v + olen > end) return p;
+      if (code === EpbOpt.PACKETID && olen === 8) id = u[(v >> 2) + 1]! * TWO_32 + u[v >> 2]!;
+      else if (code === EpbOpt.FLAGS && olen === 4) dir = w[v]! & 3;
+      else if (code === Opt.CUSTOM_BIN && olen >= 48 && w[v + 4] === MetaKind.SUMMARY && isOurPen(u[v >> 2]!)) sessionAt = v + 4;
+      o = v + ((olen + 3) & ~3);
+    }
+    if (id < 0 || sessionAt < 0 || dir === 0) return p;
+    table.pushFields(
+      id,
+      tsToMs(u[q + 3]! * TWO_32 + u[q + 4]!, iface.unitsPerSecond),
+      part,
+      base + p,
+      rd32(w, sessionAt + 4),
+      w[sessionAt + 2]! | (w[sessionAt + 3]! << 8),
+      dir === EpbDirection.OUTBOUND ? EntryBits.S2C : 0,
+    );
     p += len;
   }
   return p;

@@ -34,6 +34,8 @@ export interface StreamOptions {
   readonly windowBytes?: number;
   /** Write a built or caught-up index beside the capture (false while its writer is running). */
   readonly persist: boolean;
+  /** Scan the capture whatever index is there (default false: use it when it checks out). */
+  readonly rebuild?: boolean;
 }
 
 export interface StreamedIndex {
@@ -62,11 +64,16 @@ export async function streamIndex(base: string, parts: readonly PartFile[], sink
   } catch {
     fh = null; // no index yet
   }
+  const asked = o.rebuild === true && fh !== null;
+  if (asked) {
+    await fh!.close();
+    fh = null;
+  }
   let kept = 0;
   let resume: { part: number; offset: number } | null = null;
   let discarded: string | undefined;
   let dropped = 0;
-  const existed = fh !== null;
+  const existed = fh !== null || asked;
   if (fh) {
     try {
       const r = await passIndexFile(fh, byPart, hexBytes(parts[0]?.captureId), Math.floor(total / 12) + 1, sink);
@@ -79,7 +86,7 @@ export async function streamIndex(base: string, parts: readonly PartFile[], sink
     }
     if (discarded) sink.reset();
   }
-  const fresh = !existed || discarded !== undefined;
+  const fresh = !existed || discarded !== undefined || asked;
 
   // Resume after the last indexed block, or from the start.
   let startPart = parts[0]?.part ?? 0;

@@ -1,7 +1,7 @@
 /**
  * Writes a capture's index file while the index is being built, a chunk of
  * entries at a time, instead of from a table of the whole index held in
- * memory: the indexer pushes entries into a small table (8192 entries,
+ * memory: the indexer pushes entries into a small chunk (8192 entries,
  * 256 KiB); a full one is written at its place in a temporary file while
  * the next one fills, and finish() renames the file over the index —
  * readers never see half of it. What is held at once is a few chunks,
@@ -12,7 +12,7 @@
  * once written. A failed write is kept and reported by finish().
  */
 import { copyFile, open, rename, rm, truncate, type FileHandle } from 'node:fs/promises';
-import { encodeIndexHeader, ENTRY_SIZE, IndexTable, INDEX_HEADER_SIZE, type IndexEntry } from './index-table';
+import { encodeIndexHeader, ENTRY_SIZE, HOST_LE, INDEX_HEADER_SIZE, swapEntries, type IndexEntry } from './index-table';
 import { type IndexSink } from './index-sink';
 import { hexBytes, writeFully } from './index-loader';
 import { indexPath } from './parts';
@@ -20,9 +20,45 @@ import { indexPath } from './parts';
 /** Entries per chunk: 256 KiB, written in one write() each. */
 const CHUNK_ENTRIES = 8192;
 
+/**
+ * Entries in the index file's layout (see index-table.ts), filled through
+ * typed-array views — IndexTable.pushFields without what a table keeps
+ * besides (order, counts, growth).
+ */
+class EntryChunk {
+  readonly u8 = new Uint8Array(CHUNK_ENTRIES * ENTRY_SIZE);
+  private readonly u16 = new Uint16Array(this.u8.buffer);
+  private readonly u32 = new Uint32Array(this.u8.buffer);
+  private readonly f64 = new Float64Array(this.u8.buffer);
+  length = 0;
+
+  push(id: number, time: number, part: number, offset: number, session: number, code: number, bits: number): void {
+    const i = this.length++;
+    this.f64[i << 2] = id;
+    this.f64[(i << 2) + 1] = time;
+    const low = offset >>> 0;
+    this.u32[(i << 3) + 4] = low;
+    this.u16[(i << 4) + 10] = (offset - low) / 0x1_0000_0000;
+    this.u16[(i << 4) + 11] = part;
+    this.u32[(i << 3) + 6] = session >>> 0;
+    this.u16[(i << 4) + 14] = code;
+    this.u8[(i << 5) + 30] = bits;
+    this.u8[(i << 5) + 31] = 0;
+  }
+
+  /** The entries as the file holds them (little-endian): a view, or a swapped copy on a big-endian host. */
+  bytes(): Uint8Array {
+    const view = this.u8.subarray(0, this.length * ENTRY_SIZE);
+    if (HOST_LE) return view;
+    const copy = view.slice();
+    swapEntries(copy, 0, this.length);
+    return copy;
+  }
+}
+
 export class IndexWriter implements IndexSink {
-  private chunk: IndexTable;
-  private readonly free: IndexTable[] = [];
+  private chunk: EntryChunk;
+  private readonly free: EntryChunk[] = [];
   /** Entries handed to writes so far (after the kept ones). */
   private queued: number;
   private queue: Promise<unknown>;
@@ -42,7 +78,7 @@ export class IndexWriter implements IndexSink {
   ) {
     this.tmp = `${indexPath(base)}.${process.pid}.${Math.random().toString(36).slice(2, 8)}.tmp`;
     this.queued = keep;
-    this.chunk = new IndexTable(CHUNK_ENTRIES);
+    this.chunk = new EntryChunk();
     this.handle = this.start(captureIdHex);
     this.queue = this.handle.catch((e: unknown) => this.fail(e));
   }
@@ -59,8 +95,9 @@ export class IndexWriter implements IndexSink {
   }
 
   pushFields(id: number, time: number, part: number, offset: number, session: number, code: number, bits: number): void {
-    this.chunk.pushFields(id, time, part, offset, session, code, bits);
-    if (this.chunk.length === CHUNK_ENTRIES) this.flush();
+    const c = this.chunk;
+    c.push(id, time, part, offset, session, code, bits);
+    if (c.length === CHUNK_ENTRIES) this.flush();
   }
 
   push(e: IndexEntry): void {
@@ -80,10 +117,10 @@ export class IndexWriter implements IndexSink {
       } catch (e) {
         this.fail(e);
       }
-      full.truncate(0);
+      full.length = 0;
       this.free.push(full);
     });
-    this.chunk = this.free.pop() ?? new IndexTable(CHUNK_ENTRIES);
+    this.chunk = this.free.pop() ?? new EntryChunk();
   }
 
   private fail(e: unknown): void {

@@ -99,6 +99,23 @@ describe('opening a capture session by session', () => {
     expect((await readdir(dir)).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 
+  it('writes an index bigger than its write chunks, and rebuilds one when asked, quietly', async () => {
+    const w = await CaptureWriter.open(path, { rotateBytes: 0 });
+    for (let id = 1; id <= 20_000; id++) w.writeRecord(up2Record(id, 0x20, { id }, { session: 1 + (id % 3) }));
+    await w.close();
+    const writers = await readFile(indexPath(path));
+    await rm(indexPath(path));
+    const built = await SessionIndex.open(path);
+    expect([built.index.state, built.index.entries, built.messages]).toEqual(['built', 20_000, 20_000]);
+    await built.close();
+    expect(Buffer.compare(await readFile(indexPath(path)), writers)).toBe(0);
+    const again = await SessionIndex.open(path, { rebuildIndex: true, persistIndex: false });
+    expect([again.index.state, again.index.saved, again.warnings]).toEqual(['rebuilt', false, []]);
+    expect(again.sessionEntries().map((e) => e.messages)).toEqual([6666, 6667, 6667]);
+    expect((await again.records(2)).map((r) => r.id)).toEqual(Array.from({ length: 6667 }, (_, i) => 1 + i * 3));
+    await again.close();
+  }, 60_000);
+
   it('catches up an index that stops short of its capture, and saves it whole', async () => {
     await write(3, 30);
     const full = await readFile(indexPath(path));

@@ -34,6 +34,8 @@ export interface SessionIndexOptions {
   readonly persistIndex?: boolean;
   /** Size of sequential reads (default 1 MiB). */
   readonly windowBytes?: number;
+  /** Scan the capture whatever index is there (default false: use it when it checks out). */
+  readonly rebuildIndex?: boolean;
 }
 
 export interface SessionIndexInfo {
@@ -64,7 +66,7 @@ export class SessionIndex {
     try {
       const writer = await liveWriter(path);
       const positions = new SessionPositions(o.watchCodes ?? []);
-      const r = await streamIndex(path, parts, positions, { windowBytes, persist: (o.persistIndex ?? true) && !writer });
+      const r = await streamIndex(path, parts, positions, { windowBytes, persist: (o.persistIndex ?? true) && !writer, rebuild: o.rebuildIndex ?? false });
       warnings.push(...r.warnings);
       return new SessionIndex(path, parts, positions, warnings, { state: r.state, entries: r.entries, added: r.added, saved: r.saved }, windowBytes);
     } catch (e) {
