@@ -36,3 +36,15 @@ it('the field table of docs/captures.md names every field of up2.lua, and no oth
   expect([...defined].filter((f) => !documented.has(f))).toEqual([]);
   expect([...documented].filter((f) => !defined.has(f))).toEqual([]);
 });
+
+it('docs/examples/session-index.ts opens a capture session by session: built, then loaded', () => {
+  const path = join(dir, 'sessions.pcapng');
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'docs/examples/session-index.ts'), path], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+  expect(r.stderr).toBe('');
+  expect(r.status).toBe(0);
+  expect(r.stdout).toMatch(/^index +built 8 messages$/m);
+  expect(r.stdout).toMatch(/^session 1: 4 messages, 4 from the client, 1 login$/m);
+  expect(r.stdout).toMatch(/^metas +\[ 'bot1', 'bot2' \]$/m);
+  expect(r.stdout).toMatch(/^session 2 #2 AUTH_LOGIN, #4 PLAYER_MOVE, #6 PLAYER_MOVE, #8 PLAYER_MOVE$/m);
+  expect(r.stdout).toMatch(/^index +loaded \[\]$/m);
+});
