@@ -163,8 +163,9 @@ async function passIndexFile(
 
   // The tail: entries whose blocks are not (wholly) in the files are dropped — the capture was cut after the index was written.
   let n = count;
+  const tail = new TailEntries(fh);
   while (n > 0) {
-    const e = await readEntry(fh, n - 1);
+    const e = await tail.get(n - 1);
     const p = byPart.get(e.part);
     if (p && Number.isSafeInteger(e.offset) && e.offset + 12 <= p.size) {
       const len = blockLength(await p.read(e.offset, 8), p.littleEndian);
@@ -220,6 +221,22 @@ async function passIndexFile(
     }
   }
   return { kept: n, dropped: count - n, resume: { part, offset: last } };
+}
+
+/** Entries read backwards from the end of an index file, a 64 KiB read at a time (a hostile tail may be long). */
+class TailEntries {
+  private readonly buf = new Uint8Array(2048 * ENTRY_SIZE);
+  private from = 0;
+  private to = 0;
+  constructor(private readonly fh: FileHandle) {}
+  async get(i: number): Promise<IndexEntry> {
+    if (i < this.from || i >= this.to) {
+      this.from = Math.max(0, i + 1 - this.buf.length / ENTRY_SIZE);
+      const got = await readFully(this.fh, this.buf.subarray(0, (i + 1 - this.from) * ENTRY_SIZE), INDEX_HEADER_SIZE + this.from * ENTRY_SIZE);
+      this.to = this.from + Math.floor(got / ENTRY_SIZE);
+    }
+    return decodeEntry(this.buf.subarray((i - this.from) * ENTRY_SIZE, (i - this.from + 1) * ENTRY_SIZE));
+  }
 }
 
 /** Entry `i` of an open index file. */

@@ -12,8 +12,8 @@ import { type BlockLocations } from './index-sink';
 import { type StreamSink } from './index-stream';
 
 /**
- * Positions of every session, in blocks of 256 taken from shared 1 MiB
- * slabs as sessions fill them: memory grows with the records, with at most
+ * Positions of every session, in blocks of 256 taken from shared slabs
+ * (4 KiB at first, doubling to 1 MiB) as sessions fill them: memory grows with the records, with at most
  * one part-filled block per session (chunks that double per session would
  * waste up to half, and fresh memory is what a pass like this pays for most).
  * A position is (offset ÷ 4) mod 2^32; its block keeps the part and the
@@ -22,17 +22,28 @@ import { type StreamSink } from './index-stream';
  */
 export class PositionSlabs {
   static readonly BLOCK = 256;
-  private static readonly BLOCKS_PER_SLAB = 1024;
-  private readonly slabs: Uint32Array[] = [];
+  /** Blocks in the largest slab (1 MiB); the first slabs are smaller, so that a small capture takes little. */
+  private static readonly LARGEST = 1024;
+  private slab: Uint32Array = new Uint32Array(0);
+  private used = 0;
   readonly blockPart: number[] = [];
   readonly blockHigh: number[] = [];
   /** Positions in each block once its session moved on to another (a block is closed early when the part or the high bits change). */
   readonly blockFill: number[] = [];
+  private readonly blockSlab: Uint32Array[] = [];
+  private readonly blockStart: number[] = [];
 
   /** A new block for positions in `part` with these high bits; its number. */
   take(part: number, high: number): number {
     const b = this.blockPart.length;
-    if ((b & (PositionSlabs.BLOCKS_PER_SLAB - 1)) === 0) this.slabs.push(new Uint32Array(PositionSlabs.BLOCK * PositionSlabs.BLOCKS_PER_SLAB));
+    if (this.used === this.slab.length) {
+      const blocks = Math.min(PositionSlabs.LARGEST, Math.max(4, (this.slab.length / PositionSlabs.BLOCK) * 2));
+      this.slab = new Uint32Array(blocks * PositionSlabs.BLOCK);
+      this.used = 0;
+    }
+    this.blockSlab.push(this.slab);
+    this.blockStart.push(this.used);
+    this.used += PositionSlabs.BLOCK;
     this.blockPart.push(part);
     this.blockHigh.push(high);
     this.blockFill.push(0);
@@ -41,10 +52,10 @@ export class PositionSlabs {
 
   /** The slab block `b` lives in, and where in it. */
   slabOf(b: number): Uint32Array {
-    return this.slabs[b >> 10]!;
+    return this.blockSlab[b]!;
   }
   startOf(b: number): number {
-    return (b & (PositionSlabs.BLOCKS_PER_SLAB - 1)) * PositionSlabs.BLOCK;
+    return this.blockStart[b]!;
   }
 }
 
