@@ -10,7 +10,7 @@ import { loadProfile } from '../profiles/index';
 import { attachPrinter, summaryText } from '../progress-printer';
 import { loadCheckpoint, type RunType } from './checkpoint';
 import { openEndpoint } from './adapters/open';
-import { DataMigration } from './runner';
+import { DataMigration, type MigrationOptions } from './runner';
 import { verifyMigration, type VerificationReport } from './verify';
 
 export const DATA_USAGE = `otbridge migrate data --profile tfs-canary --from SOURCE --to TARGET [options]
@@ -29,6 +29,9 @@ SOURCE/TARGET: mysql://user:pass@host:3306/db, sqlite:FILE, ndjson:FOLDER.
   --resume            continue the unfinished run in the checkpoint
   --restart           discard an unfinished run and start over
   --batch-size N      rows per batch and transaction (default 1000)
+  --reader R          auto (default), thread or inline: where a SQLite source
+                      is read; auto uses a reader thread for tables of 20 000
+                      rows or more, so reading overlaps writing
   --checkpoint FILE   default ./otbridge-<profile>.checkpoint.json
   --rejects FILE      default ./otbridge-<profile>.rejects.ndjson
   --audit-log FILE    default $OTBRIDGE_AUDIT_LOG or ~/.otbridge/audit.ndjson
@@ -81,6 +84,7 @@ export async function runDataCommand(argv: readonly string[], io: CliIo): Promis
       resume: { type: 'boolean', default: false },
       restart: { type: 'boolean', default: false },
       'batch-size': { type: 'string' },
+      reader: { type: 'string' },
       'audit-log': { type: 'string' },
       now: { type: 'string' },
     },
@@ -90,6 +94,8 @@ export async function runDataCommand(argv: readonly string[], io: CliIo): Promis
   const type = values.type as RunType | undefined;
   if (type && !['full', 'incremental', 'selective'].includes(type)) throw new UsageError(`--type must be full, incremental or selective, not ${type}`);
   if (values.resume && values.restart) throw new UsageError('--resume and --restart exclude each other');
+  const reader = values.reader as MigrationOptions['reader'];
+  if (reader && !['auto', 'thread', 'inline'].includes(reader)) throw new UsageError(`--reader must be auto, thread or inline, not ${reader}`);
   const options: Record<string, string> = {};
   for (const o of values.option ?? []) {
     const eq = o.indexOf('=');
@@ -116,6 +122,7 @@ export async function runDataCommand(argv: readonly string[], io: CliIo): Promis
     select: values.select ?? [],
     options,
     batchSize: intOption(values['batch-size'], 'batch-size', 1, 100_000, 1000),
+    ...(reader ? { reader } : {}),
     ...paths(profileArg, values),
     resume: values.resume,
     restart: values.restart,

@@ -14,6 +14,7 @@
  *   are retried 3 times with backoff, from the last committed position.
  */
 import { EventEmitter } from 'node:events';
+import { existsSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type AuditLog } from '../../audit/log';
@@ -24,6 +25,9 @@ import { resolveOptions, type Profile } from './profile';
 import { RejectsFile, rejectRecord } from './rejects';
 import { parseSelection } from './selection';
 import { readBatches, type ReadBatch, type ReadPlan } from './read-batches';
+import { readInThread, readerEntry } from './read-thread';
+import { type TransformContext } from './transforms';
+import { SqliteDatabase } from './adapters/sqlite';
 import { isTransient, type Source, type Target } from './adapters/types';
 import { type Row, type Value } from './values';
 
@@ -53,6 +57,13 @@ export interface MigrationOptions {
   readonly actor?: string;
   /** Unix seconds to use as "now" (tests); default: the clock at start. */
   readonly now?: number;
+  /**
+   * Where a SQLite source is read: 'thread' reads and maps in a reader
+   * thread while this one writes (read-thread.ts); 'inline' takes turns on
+   * this thread; 'auto' (default) uses the thread for SQLite file sources of
+   * at least THREAD_MIN_ROWS rows. Other sources always read inline.
+   */
+  readonly reader?: 'auto' | 'thread' | 'inline';
 }
 
 export class MigrationError extends Error {}
@@ -61,6 +72,10 @@ class Cancelled extends Error {}
 const DEFAULTS = { batchSize: 1000, retries: 3, retryBaseMs: 250, batchTimeoutMs: 30_000 };
 /** How long a run may hold the event loop between batches (see letOthersRun). */
 const YIELD_EVERY_MS = 20;
+/** Smaller tables read inline: starting a reader thread costs more than it saves on a few batches. */
+const THREAD_MIN_ROWS = 20_000;
+/** Batches a reader thread may read ahead of the writer: enough to keep both busy, few enough to keep memory flat. */
+const READ_AHEAD = 2;
 
 export class DataMigration extends EventEmitter<MigrationEvents> {
   private cancelled = false;
@@ -73,6 +88,8 @@ export class DataMigration extends EventEmitter<MigrationEvents> {
   private yieldedAt = performance.now();
   private readonly warnings: string[] = [];
   private batchSize: number = DEFAULTS.batchSize;
+  private ctx: TransformContext = { now: 0, options: {} };
+  private threadRefused = false;
 
   constructor(readonly opts: MigrationOptions) {
     super();
@@ -111,6 +128,7 @@ export class DataMigration extends EventEmitter<MigrationEvents> {
     this.batchSize = state.batchSize;
     const dry = state.dryRun;
     const options = resolveOptions(o.profile, state.options);
+    this.ctx = { now: state.now, options };
     const selection = state.type === 'selective' || state.select.length ? parseSelection(o.profile, state.select) : undefined;
     const plan = await makePlan({
       profile: o.profile,
@@ -330,9 +348,20 @@ export class DataMigration extends EventEmitter<MigrationEvents> {
     return summary;
   }
 
-  /** The table's batches, read inline. */
+  /** The table's batches, from a reader thread or read inline (see MigrationOptions.reader). */
   private batchesOf(t: TablePlan, read: ReadPlan): AsyncIterable<ReadBatch> {
-    return readBatches(this.opts.source, read, t.mapper);
+    const source = this.opts.source;
+    const mode = this.opts.reader ?? 'auto';
+    const path = source instanceof SqliteDatabase && source.path !== ':memory:' && existsSync(source.path) ? source.path : undefined;
+    if (mode === 'thread' || (mode === 'auto' && t.estimate >= THREAD_MIN_ROWS)) {
+      const why = !path ? 'the source is not a SQLite file' : read.predicate ? 'the table has a row predicate' : !readerEntry() ? 'the reader thread program is missing' : undefined;
+      if (!why) return readInThread({ sourcePath: path!, read, ctx: this.ctx, ahead: READ_AHEAD });
+      if (mode === 'thread' && !this.threadRefused) {
+        this.threadRefused = true;
+        this.warn(`reading inline, not in a reader thread: ${why}`);
+      }
+    }
+    return readBatches(source, read, t.mapper);
   }
 
   /**
