@@ -16,6 +16,8 @@ export default defineConfig({
           index: resolve(root, 'src-main/shell/electron/main.ts'),
           // The CLI (`otbridge …`) and the web shell run the same services under plain Node.
           cli: resolve(root, 'src-main/cli/main.ts'),
+          // The data migrator's reader thread (src-main/migrate/data/read-thread.ts finds it next to these).
+          'migrate-reader': resolve(root, 'src-main/migrate/data/read-thread-main.ts'),
         },
       },
     },
