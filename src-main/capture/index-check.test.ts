@@ -77,6 +77,15 @@ describe('opening an index', () => {
     await reader.close();
   });
 
+  it('an entry off a block boundary (pcapng blocks are multiples of 4 bytes): rebuilt', async () => {
+    await editEntry(20, (dv) => dv.setUint32(16, dv.getUint32(16, true) + 2, true));
+    const reader = await CaptureReader.open(path, { persistIndex: false });
+    expect(reader.index.state).toBe('rebuilt');
+    expect(reader.warnings).toEqual([expect.objectContaining({ kind: 'index', message: expect.stringMatching(/entry 20 does not point at a block boundary/) })]);
+    expect(await ids(reader)).toEqual(all);
+    await reader.close();
+  });
+
   it('unknown flag bits: rebuilt', async () => {
     await editEntry(7, (dv) => dv.setUint8(31, 0x80));
     const reader = await CaptureReader.open(path, { persistIndex: false });

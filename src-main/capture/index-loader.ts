@@ -218,6 +218,7 @@ function checkOrder(table: IndexTable, byPart: ReadonlyMap<number, PartFile>): s
     }
     if (at <= last) return `entry ${i} is not after the entry before it`;
     if (at + 12 > size) return `entry ${i} points past the end of its part`;
+    if (at % 4 !== 0) return `entry ${i} does not point at a block boundary`; // pcapng blocks are multiples of 4 bytes
     if (table.bits(i) > 3 || table.reserved(i) !== 0) return `entry ${i} has unknown flag bits`;
     last = at;
   }
