@@ -39,6 +39,8 @@ interface Rounds {
   loadUs: number[];
   p50: number[];
   p99: number[];
+  gcMs: number[];
+  gcMaxMs: number[];
   latencies: number[];
   errors: number;
   late: number;
@@ -61,7 +63,7 @@ const bench: Benchmark = {
     const target = await next<{ port: number; identity: string }>(server, 'ready');
     const paths: Path[] = [];
     for (const [i, spec] of PATHS.entries()) paths.push(await openPath(spec, target, CLIENTS, 1 + i * CLIENTS));
-    const rounds: Rounds[] = paths.map(() => ({ rate: [], relayUs: [], serverUs: [], loadUs: [], p50: [], p99: [], latencies: [], errors: 0, late: 0 }));
+    const rounds: Rounds[] = paths.map(() => ({ rate: [], relayUs: [], serverUs: [], loadUs: [], p50: [], p99: [], gcMs: [], gcMaxMs: [], latencies: [], errors: 0, late: 0 }));
     // One short warm-up per path (JIT, buffers), not counted.
     for (const p of paths) await p.run({ rate: 0, window: WINDOW, seconds: 1 });
     for (let r = 0; r < ROUNDS; r++) {
@@ -69,12 +71,14 @@ const bench: Benchmark = {
       for (const i of order) {
         const p = paths[i]!;
         const into = rounds[i]!;
-        const relay0 = await p.relayCpuUs();
+        const relay0 = await p.relay();
         const server0 = await serverCpu(server);
         const closed = await p.run({ rate: 0, window: WINDOW, seconds: SECONDS });
-        const relayUs = (await p.relayCpuUs()) - relay0;
+        const relay1 = await p.relay();
         const serverUs = (await serverCpu(server)) - server0;
         const open = await p.run({ rate: RATE, window: 0, seconds: SECONDS });
+        const relay2 = await p.relay(); // GC pauses during the open loop
+        const relayUs = relay1.us - relay0.us;
         const sorted = [...open.latencies].sort((a, b) => a - b);
         into.rate.push(closed.messages / closed.seconds);
         into.relayUs.push(relayUs / closed.messages);
@@ -82,6 +86,8 @@ const bench: Benchmark = {
         into.loadUs.push(closed.cpuUs / closed.messages);
         into.p50.push(percentile(sorted, 50));
         into.p99.push(percentile(sorted, 99));
+        into.gcMs.push(relay2.gcMs);
+        into.gcMaxMs.push(relay2.gcMaxMs);
         into.latencies.push(...open.latencies);
         into.errors += closed.errors + open.errors;
         into.late += open.late;
@@ -111,6 +117,8 @@ const bench: Benchmark = {
         addedP99Min: Math.min(...a),
         addedP99Max: Math.max(...a),
         pooledP99: percentile(pooled, 99),
+        gcMsPerSec: spec.mode ? median(x.gcMs) / SECONDS : null,
+        gcMaxMs: spec.mode ? median(x.gcMaxMs) : null,
         samples: pooled.length,
         late: x.late,
         errors: x.errors,
@@ -136,7 +144,7 @@ const bench: Benchmark = {
       ),
       '',
       table(
-        ['path @ 2000 msg/s', 'p50 ms', 'p99 ms', 'added p99 ms (median of rounds)', 'added p99 range', 'p99 of all samples', 'late sends'],
+        ['path @ 2000 msg/s', 'p50 ms', 'p99 ms', 'added p99 ms (median of rounds)', 'added p99 range', 'p99 of all samples', 'relay GC ms/s', 'longest relay GC ms', 'late sends'],
         results.map((r) => [
           r.name,
           r.p50.toFixed(3),
@@ -144,13 +152,15 @@ const bench: Benchmark = {
           r.addedP99.toFixed(3),
           `${r.addedP99Min.toFixed(2)} … ${r.addedP99Max.toFixed(2)}`,
           r.pooledP99.toFixed(3),
+          r.gcMsPerSec === null ? '—' : r.gcMsPerSec.toFixed(2),
+          r.gcMaxMs === null ? '—' : r.gcMaxMs.toFixed(2),
           r.late,
         ]),
       ),
       '',
       `${ROUNDS} alternating rounds (path order reversed every other round) after a 1 s warm-up per path; every figure is the median of the rounds.`,
       `Closed loop: ${CLIENTS} logged-in clients × ${WINDOW} HEARTBEAT requests in flight for ${SECONDS} s; messages = requests + responses. CPU columns: user + system time of each process over the closed loop ÷ its messages.`,
-      `Open loop: ${RATE} requests/s spread over the ${CLIENTS} clients for ${SECONDS} s (${RATE * SECONDS} samples a round, so a round's p99 is its ${RATE * SECONDS / 100}th-worst latency), sent on schedule whatever the answers do; the clock is read in the load process just before a request is encoded and just after its answer is decoded. "late sends": requests that left > 1 ms after their slot (the load process's timer was late).`,
+      `Open loop: ${RATE} requests/s spread over the ${CLIENTS} clients for ${SECONDS} s (${RATE * SECONDS} samples a round, so a round's p99 is its ${RATE * SECONDS / 100}th-worst latency), sent on schedule whatever the answers do; relay GC: pauses the relay's V8 reported during the open loop (median over rounds); the clock is read in the load process just before a request is encoded and just after its answer is decoded. "late sends": requests that left > 1 ms after their slot (the load process's timer was late).`,
       `Processes: the server, one load process per path (only the measured one busy) and one relay per path (idle when not measured), on 2 shared cores; 1-minute load average ${loadBefore.toFixed(1)} before, ${loadAfter.toFixed(1)} after.`,
       `Goals: passthrough ≥ 80 % of the plain pipe (${met(pass.msgPerSec / rate(pipe) >= 0.8)}: ${fmt.pct(pass.msgPerSec / rate(pipe))}); ` +
         `decrypt + capture ≥ 50 % of direct (${met(dec.msgPerSec / rate(direct) >= 0.5)}: ${fmt.pct(dec.msgPerSec / rate(direct))}) and ≥ 10 000 msg/s (${met(dec.msgPerSec >= 10_000)}: ${fmt.rate(dec.msgPerSec)}); ` +

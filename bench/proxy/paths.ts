@@ -15,11 +15,20 @@ export interface PathSpec {
 }
 
 export interface Path extends PathSpec {
-  /** The relay's CPU time so far (µs); 0 for the direct path. */
-  relayCpuUs(): Promise<number>;
+  /** The relay's CPU time so far (µs) and its GC pauses since the last call; zeros for the direct path. */
+  relay(): Promise<RelayStats>;
   run(a: Omit<RunAsk, 'cmd'>): Promise<RunDone>;
   close(): Promise<void>;
 }
+
+export interface RelayStats {
+  readonly us: number;
+  readonly gcMs: number;
+  readonly gcMaxMs: number;
+  readonly gcCount: number;
+}
+
+const NO_RELAY: RelayStats = { us: 0, gcMs: 0, gcMaxMs: 0, gcCount: 0 };
 
 export interface Target {
   readonly port: number;
@@ -46,8 +55,8 @@ export async function openPath(spec: PathSpec, server: Target, clients: number, 
   await next(load, 'ready');
   return {
     ...spec,
-    async relayCpuUs() {
-      return relay ? (await ask<{ us: number }>(relay, 'cpu')).us : 0;
+    async relay() {
+      return relay ? ask<RelayStats>(relay, 'cpu') : NO_RELAY;
     },
     run(a) {
       const answer = next<RunDone>(load, 'run', (a.seconds + 60) * 1000);

@@ -3,19 +3,31 @@
  * server — a plain Node TCP pipe (the floor), or our proxy in passthrough or
  * decrypt mode (optionally capturing). Answers `{ cmd: 'cpu' }` with its
  * user + system CPU time so far (µs), so the benchmark can report what each
- * message costs the relay itself, apart from what the shared cores let it do.
+ * message costs the relay itself, apart from what the shared cores let it do,
+ * and with its garbage-collection pauses since the last ask (total and
+ * longest, ms): a pause holds every message in flight through the relay.
  */
 import '../child-exit';
 import { createServer, connect, type AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PerformanceObserver } from 'node:perf_hooks';
 import { startProxy } from '../../src-main/proxy/setup';
 import { generateKeyPair } from '../../src-main/net/keys';
 
 const mode = process.env.MODE as 'pipe' | 'passthrough' | 'decrypt';
 const target = { host: '127.0.0.1', port: Number(process.env.TARGET_PORT) };
 const upstream = Buffer.from(process.env.TARGET_IDENTITY!, 'base64url');
+
+const gc = { ms: 0, max: 0, count: 0 };
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) {
+    gc.ms += e.duration;
+    gc.max = Math.max(gc.max, e.duration);
+    gc.count++;
+  }
+}).observe({ entryTypes: ['gc'] });
 
 if (mode === 'pipe') {
   const server = createServer({ noDelay: true }, (c) => {
@@ -38,7 +50,7 @@ if (mode === 'pipe') {
     identity,
     upstreamIdentity: { pinned: new Uint8Array(upstream) },
     ...(process.env.CAPTURE ? { capture: { path: join(dir, 'bench.pcapng') } } : {}),
-    keepRecords: 100_000,
+    keepRecords: Number(process.env.KEEP_RECORDS ?? 100_000),
   });
   // Clients pin the proxy only when it terminates the encryption; in passthrough they still see the server.
   process.send!({ cmd: 'ready', port: run.address.port, ...(mode === 'decrypt' ? { identity: Buffer.from(identity.publicRaw).toString('base64url') } : {}) });
@@ -54,7 +66,8 @@ function onAsk(stop: () => void): void {
   process.on('message', (m: { cmd: string }) => {
     if (m.cmd === 'cpu') {
       const u = process.cpuUsage();
-      process.send!({ cmd: 'cpu', us: u.user + u.system });
+      process.send!({ cmd: 'cpu', us: u.user + u.system, gcMs: gc.ms, gcMaxMs: gc.max, gcCount: gc.count });
+      gc.ms = gc.max = gc.count = 0;
     } else if (m.cmd === 'stop') stop();
   });
 }
