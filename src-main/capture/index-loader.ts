@@ -14,6 +14,7 @@ import { newScanState } from './pcapng/scan';
 import { indexEntryOf, indexEpbInPlace, indexEpbRun, isCustomBlock, isPacketBlock } from './decode-packet';
 import { decodeIndexHeader, encodeIndexHeader, ENTRY_SIZE, EntryBits, IndexTable, INDEX_HEADER_SIZE, type IndexEntry } from './index-table';
 import { type IndexSink } from './index-sink';
+import { EntryChunk } from './entry-chunk';
 import { issueWarning, type PartFile } from './part-file';
 import { fileSize, indexPath } from './parts';
 import { type CaptureWarning } from './errors';
@@ -107,6 +108,53 @@ export async function scanInto(
   const warnings: CaptureWarning[] = [];
   let scannedTo = { part: startPart, offset: startOffset };
   let truncatedTail = false;
+  // Entries are staged and handed over a chunk at a time: the hot loop below always calls the same
+  // sink (inlined, nothing boxed per entry), and the consumer takes them in bulk.
+  const staged = new StagingSink(table);
+  try {
+    scannedTo = await scanParts(staged, parts, startPart, startOffset, windowBytes, warnings, (to, cut) => {
+      scannedTo = to;
+      truncatedTail = cut;
+    });
+  } finally {
+    staged.flush();
+  }
+  return { warnings, scannedTo, truncatedTail };
+}
+
+/** Entries in a chunk, handed to the sink when it is full and at the end. */
+class StagingSink implements IndexSink {
+  private readonly chunk = new EntryChunk(4096);
+  constructor(private readonly sink: IndexSink) {}
+  pushFields(id: number, time: number, part: number, offset: number, session: number, code: number, bits: number): void {
+    const c = this.chunk;
+    c.push(id, time, part, offset, session, code, bits);
+    if (c.length === c.capacity) this.flush();
+  }
+  push(e: IndexEntry): void {
+    this.pushFields(e.id, e.time, e.part, e.offset, e.session, e.code, e.bits);
+  }
+  pushEntries(chunk: EntryChunk): void {
+    this.flush();
+    this.sink.pushEntries(chunk);
+  }
+  flush(): void {
+    if (this.chunk.length === 0) return;
+    this.sink.pushEntries(this.chunk);
+    this.chunk.length = 0;
+  }
+}
+
+async function scanParts(
+  table: IndexSink,
+  parts: readonly PartFile[],
+  startPart: number,
+  startOffset: number,
+  windowBytes: number | undefined,
+  warnings: CaptureWarning[],
+  progress: (scannedTo: { part: number; offset: number }, truncatedTail: boolean) => void,
+): Promise<{ part: number; offset: number }> {
+  let scannedTo = { part: startPart, offset: startOffset };
   for (const p of parts) {
     if (p.part < startPart) continue;
     const from = p.part === startPart ? startOffset : 0;
@@ -135,9 +183,9 @@ export async function scanInto(
       for (const issue of batch.issues) warnings.push(issueWarning(p.path, issue));
     }
     scannedTo = { part: p.part, offset: out.end };
-    truncatedTail = out.truncatedTail;
+    progress(scannedTo, out.truncatedTail);
   }
-  return { warnings, scannedTo, truncatedTail };
+  return scannedTo;
 }
 
 /**

@@ -5,11 +5,14 @@
  * pass over a big capture holds no table of it in memory.
  */
 import { type IndexEntry } from './index-table';
+import { type EntryChunk } from './entry-chunk';
 
 export interface IndexSink {
   /** One entry, its fields passed one by one: the indexer's hot loop makes no object per block. */
   pushFields(id: number, time: number, part: number, offset: number, session: number, code: number, bits: number): void;
   push(e: IndexEntry): void;
+  /** Entries [0, chunk.length) of a chunk, in order (the chunk is reused once this returns). */
+  pushEntries(chunk: EntryChunk): void;
 }
 
 /** Where the blocks an index names are: what reading them by position needs (an IndexTable, or one session's positions). */

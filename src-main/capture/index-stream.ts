@@ -20,6 +20,7 @@ import { readFully } from './pcapng/file-windows';
 import { blockLength, checkEntryAgainst, hexBytes, sameBytes, scanInto, type IndexState } from './index-loader';
 import { decodeIndexHeader, ENTRY_SIZE, HOST_LE, INDEX_HEADER_SIZE, swapEntries, type IndexEntry } from './index-table';
 import { type IndexSink } from './index-sink';
+import { EntryChunk } from './entry-chunk';
 import { IndexWriter } from './index-writer';
 import { type PartFile } from './part-file';
 import { indexPath } from './parts';
@@ -140,6 +141,11 @@ class CountingTee implements IndexSink {
   push(e: IndexEntry): void {
     this.pushFields(e.id, e.time, e.part, e.offset, e.session, e.code, e.bits);
   }
+  pushEntries(chunk: EntryChunk): void {
+    this.count += chunk.length;
+    this.sink.pushEntries(chunk);
+    if (this.persist) (this.writer ??= this.makeWriter()).pushEntries(chunk);
+  }
 }
 
 /**
@@ -186,11 +192,8 @@ async function passIndexFile(
   }
 
   // Every entry, in order, through one buffer; the order checks of loadIndex on the way.
-  const buf = new ArrayBuffer(CHUNK_ENTRIES * ENTRY_SIZE);
-  const u8 = new Uint8Array(buf);
-  const u16 = new Uint16Array(buf);
-  const u32 = new Uint32Array(buf);
-  const f64 = new Float64Array(buf);
+  const chunk = new EntryChunk(CHUNK_ENTRIES);
+  const { u8, u16, u32 } = chunk;
   let part = -1;
   let partSize = 0;
   let last = -1;
@@ -217,8 +220,10 @@ async function passIndexFile(
       if (offset % 4 !== 0) return `entry ${i} does not point at a block boundary`;
       if (bits > 3 || u8[(k << 5) + 31] !== 0) return `entry ${i} has unknown flag bits`;
       last = offset;
-      sink.pushFields(f64[k << 2]!, f64[(k << 2) + 1]!, p, offset, u32[(k << 3) + 6]!, u16[(k << 4) + 14]!, bits);
     }
+    // Checked: the whole read goes to the consumer at once.
+    chunk.length = got;
+    sink.pushEntries(chunk);
   }
   return { kept: n, dropped: count - n, resume: { part, offset: last } };
 }

@@ -25,6 +25,7 @@
  * saved, so the file stays little-endian.
  */
 import { type BlockLocations, type IndexSink } from './index-sink';
+import { type EntryChunk } from './entry-chunk';
 
 export const INDEX_MAGIC = 'OTBIDX01';
 export const INDEX_VERSION = 1;
@@ -137,6 +138,22 @@ export class IndexTable implements IndexSink, BlockLocations {
       this.lastRecordId = id;
       if (this.byId) this.byId.set(id, i);
     }
+  }
+
+  pushEntries(chunk: EntryChunk): void {
+    const count = chunk.length;
+    while ((this.n + count) * ENTRY_SIZE > this.buf.byteLength) this.grow();
+    this.u8.set(chunk.u8.subarray(0, count * ENTRY_SIZE), this.n * ENTRY_SIZE);
+    // What pushFields keeps besides, for the entries just copied.
+    for (let k = 0; k < count; k++) {
+      if ((chunk.bits(k) & EntryBits.SESSION_BLOCK) !== 0) continue;
+      const id = chunk.id(k);
+      this.records++;
+      if (id <= this.lastRecordId) this.sorted = false;
+      this.lastRecordId = id;
+      if (this.byId) this.byId.set(id, this.n + k);
+    }
+    this.n += count;
   }
 
   private grow(): void {

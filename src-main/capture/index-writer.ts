@@ -12,49 +12,14 @@
  * once written. A failed write is kept and reported by finish().
  */
 import { copyFile, open, rename, rm, truncate, type FileHandle } from 'node:fs/promises';
-import { encodeIndexHeader, ENTRY_SIZE, HOST_LE, INDEX_HEADER_SIZE, swapEntries, type IndexEntry } from './index-table';
+import { encodeIndexHeader, ENTRY_SIZE, INDEX_HEADER_SIZE, type IndexEntry } from './index-table';
+import { EntryChunk } from './entry-chunk';
 import { type IndexSink } from './index-sink';
 import { hexBytes, writeFully } from './index-loader';
 import { indexPath } from './parts';
 
 /** Entries per chunk: 256 KiB, written in one write() each. */
 const CHUNK_ENTRIES = 8192;
-
-/**
- * Entries in the index file's layout (see index-table.ts), filled through
- * typed-array views — IndexTable.pushFields without what a table keeps
- * besides (order, counts, growth).
- */
-class EntryChunk {
-  readonly u8 = new Uint8Array(CHUNK_ENTRIES * ENTRY_SIZE);
-  private readonly u16 = new Uint16Array(this.u8.buffer);
-  private readonly u32 = new Uint32Array(this.u8.buffer);
-  private readonly f64 = new Float64Array(this.u8.buffer);
-  length = 0;
-
-  push(id: number, time: number, part: number, offset: number, session: number, code: number, bits: number): void {
-    const i = this.length++;
-    this.f64[i << 2] = id;
-    this.f64[(i << 2) + 1] = time;
-    const low = offset >>> 0;
-    this.u32[(i << 3) + 4] = low;
-    this.u16[(i << 4) + 10] = (offset - low) / 0x1_0000_0000;
-    this.u16[(i << 4) + 11] = part;
-    this.u32[(i << 3) + 6] = session >>> 0;
-    this.u16[(i << 4) + 14] = code;
-    this.u8[(i << 5) + 30] = bits;
-    this.u8[(i << 5) + 31] = 0;
-  }
-
-  /** The entries as the file holds them (little-endian): a view, or a swapped copy on a big-endian host. */
-  bytes(): Uint8Array {
-    const view = this.u8.subarray(0, this.length * ENTRY_SIZE);
-    if (HOST_LE) return view;
-    const copy = view.slice();
-    swapEntries(copy, 0, this.length);
-    return copy;
-  }
-}
 
 export class IndexWriter implements IndexSink {
   private chunk: EntryChunk;
@@ -78,7 +43,7 @@ export class IndexWriter implements IndexSink {
   ) {
     this.tmp = `${indexPath(base)}.${process.pid}.${Math.random().toString(36).slice(2, 8)}.tmp`;
     this.queued = keep;
-    this.chunk = new EntryChunk();
+    this.chunk = new EntryChunk(CHUNK_ENTRIES);
     this.handle = this.start(captureIdHex);
     this.queue = this.handle.catch((e: unknown) => this.fail(e));
   }
@@ -104,6 +69,17 @@ export class IndexWriter implements IndexSink {
     this.pushFields(e.id, e.time, e.part, e.offset, e.session, e.code, e.bits);
   }
 
+  pushEntries(from: EntryChunk): void {
+    for (let k = 0; k < from.length; ) {
+      const c = this.chunk;
+      const n = Math.min(from.length - k, CHUNK_ENTRIES - c.length);
+      c.u8.set(from.u8.subarray(k * ENTRY_SIZE, (k + n) * ENTRY_SIZE), c.length * ENTRY_SIZE);
+      c.length += n;
+      k += n;
+      if (c.length === CHUNK_ENTRIES) this.flush();
+    }
+  }
+
   /** Queues the write of the current chunk and starts another. */
   private flush(): void {
     const full = this.chunk;
@@ -113,14 +89,14 @@ export class IndexWriter implements IndexSink {
     this.queue = this.queue.then(async () => {
       if (this.failure) return;
       try {
-        await writeFully(await this.handle, full.bytes(), at);
+        await writeFully(await this.handle, full.fileBytes(), at);
       } catch (e) {
         this.fail(e);
       }
       full.length = 0;
       this.free.push(full);
     });
-    this.chunk = this.free.pop() ?? new EntryChunk();
+    this.chunk = this.free.pop() ?? new EntryChunk(CHUNK_ENTRIES);
   }
 
   private fail(e: unknown): void {

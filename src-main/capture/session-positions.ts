@@ -10,6 +10,7 @@
 import { EntryBits, type IndexEntry } from './index-table';
 import { type BlockLocations } from './index-sink';
 import { type StreamSink } from './index-stream';
+import { type EntryChunk } from './entry-chunk';
 
 /**
  * Positions of every session, in blocks of 256 taken from shared slabs
@@ -173,6 +174,10 @@ export class SessionPositions implements StreamSink {
 
   push(e: IndexEntry): void {
     this.pushFields(e.id, e.time, e.part, e.offset, e.session, e.code, e.bits);
+  }
+
+  pushEntries(c: EntryChunk): void {
+    for (let k = 0; k < c.length; k++) this.pushFields(0, c.time(k), c.part(k), c.offset(k), c.session(k), c.code(k), c.bits(k));
   }
 
   reset(): void {
