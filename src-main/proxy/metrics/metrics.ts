@@ -20,6 +20,14 @@ class Traffic {
     this.latency = new LatencyStats(compact);
   }
 
+  count(bytes: number, error: boolean, now: number): void {
+    this.messages++;
+    this.bytes += bytes;
+    if (error) this.errors++;
+    this.msgRate.add(1, now);
+    this.byteRate.add(bytes, now);
+  }
+
   stats(now: number): TrafficStats {
     return {
       messages: this.messages,
@@ -65,14 +73,9 @@ export class ProxyMetrics {
   }
 
   message(session: number, type: string, bytes: number, error: boolean, now: number): void {
-    for (const t of [this.total, this.sessions.get(session)]) {
-      if (!t) continue;
-      t.messages++;
-      t.bytes += bytes;
-      if (error) t.errors++;
-      t.msgRate.add(1, now);
-      t.byteRate.add(bytes, now);
-    }
+    // Called for every message: no array of the two targets to iterate.
+    this.total.count(bytes, error, now);
+    this.sessions.get(session)?.count(bytes, error, now);
     let ts = this.types.get(type);
     if (!ts) this.types.set(type, (ts = new TypeStats()));
     ts.messages++;
