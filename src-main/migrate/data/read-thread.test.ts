@@ -16,6 +16,9 @@ import { readRejects } from './rejects';
 import { readInThread, readerEntry, ReaderThreadError } from './read-thread';
 import { isTransient } from './adapters/types';
 
+/** Every table starts a thread, which loads the TypeScript sources through tsx (up to ~1 s each on a busy machine; the built bundle starts far faster). */
+const THREADED_RUN_MS = 120_000;
+
 let ws: Workspace;
 beforeAll(() => {
   ws = makeWorkspace({ players: 600 });
@@ -76,7 +79,7 @@ describe('reader thread', () => {
     expect(thread!.events).toEqual(inline!.events);
     expect(thread!.events.filter((e) => e.startsWith('reject'))).toHaveLength(ws.fx.bad.length);
     await source.close();
-  });
+  }, THREADED_RUN_MS);
 
   it('cancel mid-table stops the thread; --resume (with a thread again) ends equal to a clean run', async () => {
     const source = openSqlite(ws.sourcePath, true);
@@ -115,7 +118,7 @@ describe('reader thread', () => {
     expect(await tableDigests(target)).toEqual(await tableDigests(clean));
     expect(readRejects(opts.rejectsPath)).toHaveLength(ws.fx.bad.length);
     for (const d of [source, clean, target]) await d.close();
-  });
+  }, THREADED_RUN_MS);
 
   it('reads small tables inline under auto, and a source without a file inline even when a thread is asked for', async () => {
     const source = openSqlite(ws.sourcePath, true);

@@ -23,10 +23,11 @@ const BIG_AT = new Map<number, bigint>([
   [2400, -(2n ** 63n)],
 ]);
 
-function source(name: string, rows: number, opts: { hugeReal?: boolean } = {}): string {
+/** `key`: the id column's declaration; INTEGER PRIMARY KEY (the rowid) is read in pages, anything else row by row. */
+function source(name: string, rows: number, opts: { hugeReal?: boolean; key?: string } = {}): string {
   const path = join(dir, name);
   const db = new Database(path);
-  db.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, big INTEGER, r REAL, s TEXT, b BLOB)');
+  db.exec(`CREATE TABLE t (id ${opts.key ?? 'INTEGER PRIMARY KEY'}, big INTEGER, r REAL, s TEXT, b BLOB)`);
   const insert = db.prepare('INSERT INTO t VALUES (?, ?, ?, ?, ?)').safeIntegers(true);
   db.transaction(() => {
     for (let i = 1; i <= rows; i++) insert.run(i, BIG_AT.get(i) ?? BigInt(i * 3), opts.hugeReal && i === 5 ? 1e300 : i / 4, `s${i}`, i % 3 ? Buffer.from([i & 255]) : null);
@@ -85,6 +86,49 @@ describe('SQLite scan', () => {
       break;
     }
     expect((await readAll(db)).rows).toHaveLength(1000);
+    await db.close();
+  });
+});
+
+describe('SQLite scan in pages (INTEGER PRIMARY KEY) and row by row (any other order)', () => {
+  const plain = (rows: SourceRow[]) => rows.map((r) => r.map((v) => (typeof v === 'bigint' ? `n${v}` : v instanceof Uint8Array ? [...v] : v)));
+
+  it('gives the same rows, batches and BigInt switch both ways, with conditions and a resume position', async () => {
+    const paged = SqliteDatabase.open(source('paged.db', 2500), { readonly: true });
+    const stepped = SqliteDatabase.open(source('stepped.db', 2500, { key: 'INT PRIMARY KEY' }), { readonly: true });
+    for (const req of [
+      {},
+      { batchSize: 7 },
+      // Exactly a multiple of the page size: the last page is empty.
+      { batchSize: 250 },
+      { where: [{ sql: 'id % 3 = ?', params: [1] }], after: [1000] },
+      { columns: ['s', 'id'], after: [2499] },
+    ]) {
+      const a = await readAll(paged, req);
+      const b = await readAll(stepped, req);
+      expect(a.batches).toEqual(b.batches);
+      expect(plain(a.rows)).toEqual(plain(b.rows));
+    }
+    await paged.close();
+    await stepped.close();
+  });
+
+  it('pages by the key even when the profile spells it in other case', async () => {
+    const db = SqliteDatabase.open(source('case.db', 30), { readonly: true });
+    const { rows, batches } = await readAll(db, { columns: ['ID', 's'], order: ['ID'], batchSize: 8 });
+    expect(batches).toEqual([8, 8, 8, 6]);
+    expect(rows.map((r) => r[0])).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
+    await db.close();
+  });
+
+  it('reads a plain INT PRIMARY KEY with NULL keys row by row, NULLs first as ORDER BY puts them', async () => {
+    const path = source('nullkey.db', 5, { key: 'INT PRIMARY KEY' });
+    const w = new Database(path);
+    w.exec("INSERT INTO t (id, s) VALUES (NULL, 'a'), (NULL, 'b')");
+    w.close();
+    const db = SqliteDatabase.open(path, { readonly: true });
+    const { rows } = await readAll(db, { columns: ['id', 's'] });
+    expect(rows.map((r) => r[0])).toEqual([null, null, 1, 2, 3, 4, 5]);
     await db.close();
   });
 });

@@ -90,6 +90,10 @@ export class SqliteDatabase implements Source, Target {
    * up front before; it cost as much as reading a tenth of the rows again.
    */
   async *scan(req: ScanRequest): AsyncIterable<SourceRow[]> {
+    if (req.order.length === 1 && req.columns.includes(req.order[0]!) && this.isRowidKey(req.table, req.order[0]!)) {
+      yield* this.scanPages(req);
+      return;
+    }
     const conds = [...req.where];
     if (req.after) conds.push(afterCondition(req.order, req.after));
     const { sql, params } = whereClause(conds);
@@ -122,6 +126,52 @@ export class SqliteDatabase implements Source, Target {
       if (batch.length) yield batch;
       return;
     }
+  }
+
+  /**
+   * A scan ordered by the table's INTEGER PRIMARY KEY, a page of
+   * `batchSize` rows per statement (`key > last ORDER BY key LIMIT n`):
+   * one all() per batch costs ~20 % less than stepping an iterator row by
+   * row (bench's player rows: 2.6 against 3.25 s of CPU per million). Only
+   * for that key, which is unique and never NULL, so the pages are exactly
+   * the rows one ordered scan would give. Each page is its own statement:
+   * a source written to during the run may be seen at a later state by a
+   * later page, as a resumed run sees it anyway. A page that holds an
+   * integer beyond 2^53 is read again with BigInts, and the table from then on.
+   */
+  private async *scanPages(req: ScanRequest): AsyncIterable<SourceRow[]> {
+    const key = req.order[0]!;
+    const keyAt = req.columns.indexOf(key);
+    const base = `SELECT ${req.columns.map(qi).join(', ')} FROM ${qi(req.table)}`;
+    const tail = ` ORDER BY ${qi(key)} LIMIT ${Math.max(1, Math.floor(req.batchSize))}`;
+    const first = whereClause(req.where);
+    const next = whereClause([...req.where, afterCondition([key], [null])]);
+    const firstStmt = this.db.prepare(base + first.sql + tail).raw(true);
+    const nextStmt = this.db.prepare(base + next.sql + tail).raw(true);
+    let after: Value | undefined = req.after?.[0];
+    let safe = this.wide.has(req.table);
+    for (;;) {
+      const stmt = after === undefined ? firstStmt : nextStmt;
+      const params = after === undefined ? first.params : [...first.params, after as Param];
+      let page = stmt.safeIntegers(safe).all(...params) as SourceRow[];
+      if (!safe && page.some(hasUnsafeNumber)) {
+        this.wide.add(req.table);
+        safe = true;
+        page = stmt.safeIntegers(true).all(...params) as SourceRow[];
+      }
+      if (!page.length) return;
+      after = page[page.length - 1]![keyAt];
+      yield page;
+      if (page.length < req.batchSize) return;
+    }
+  }
+
+  /** Whether `column` is the table's INTEGER PRIMARY KEY (the rowid itself): unique, never NULL. */
+  private isRowidKey(table: string, column: string): boolean {
+    const pk = this.db.prepare('SELECT name, type FROM pragma_table_info(?) WHERE pk > 0').all(table) as { name: string; type: string }[];
+    // Column names compare without case in SQLite. A WITHOUT ROWID table's INTEGER PRIMARY KEY is unique and NOT NULL too;
+    // a plain INT PRIMARY KEY is not the rowid and may hold NULLs (SQLite's old quirk): it takes the row-by-row scan.
+    return pk.length === 1 && pk[0]!.name.toLowerCase() === column.toLowerCase() && pk[0]!.type.toUpperCase() === 'INTEGER';
   }
 
   async write(b: WriteBatch): Promise<WriteResult> {
