@@ -73,6 +73,20 @@ it("writes a chunk's frames upstream before publishing their records, which come
   expect(p.records.get(5)?.type).toBe('HEARTBEAT');
 });
 
+it('a fault that closes the session mid-chunk: the frames before it still leave, then the FIN', async () => {
+  const { proxy: p, client, received } = await rig();
+  p.faults.add({ kind: 'close', dir: 'c2s', afterFrames: 3 });
+  const chunk = heartbeats(6);
+  const enc = heartbeats(3);
+  client.on('error', () => {});
+  client.write(chunk);
+  await waitFor(() => p.sessionInfos().some((i) => i.closedAt !== null), 5000, 'the close');
+  await waitFor(() => received() === enc.length, 5000, 'three frames upstream');
+  await new Promise((r) => setTimeout(r, 50));
+  expect(received()).toBe(enc.length);
+  expect(p.sessionInfos()[0]!.closeReason).toBe('closed by fault');
+});
+
 it('a record listener that closes the session loses no record, and the close event comes after them', async () => {
   const { proxy: p, client } = await rig();
   const events: string[] = [];
