@@ -59,9 +59,9 @@ export interface ReferenceServerOptions {
   readonly auditLog?: string;
   /**
    * Sessions' sync ticks are spread over this many groups within each 100 ms
-   * (default 4): with a thousand players the server works in pieces of a
-   * quarter, so a request waits behind at most one piece rather than the
-   * whole tick.
+   * (default 10): with a thousand players the server works in pieces of a
+   * hundred sessions, so a request waits behind at most one piece rather
+   * than the whole tick.
    */
   readonly syncSlices?: number;
 }
@@ -118,7 +118,7 @@ export class ReferenceServer {
     this.sync = new SyncModule(this.server, {
       initialState: (s) => this.initialState(s),
       beforeTick: () => this.refresh(),
-      slices: opts.syncSlices ?? 4,
+      slices: opts.syncSlices ?? 10,
     });
     this.runner = opts.scripts === false ? null : createScriptRunner();
     this.wire();
