@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import { MessageChannel } from 'node:worker_threads';
 import { packRows, transferablesOf, unpackRows, type PackedRows } from './packed-rows';
 import { type Value } from './values';
 
