@@ -12,7 +12,8 @@ export type ProgressEvent = Omit<MigrationProgress, 'runId' | 'state' | 'elapsed
 
 export interface MigrationEvents {
   plan: [{ tables: { source: string; target: string; estimate: number; targetRowsBefore: number }[]; warnings: readonly string[] }];
-  'table-start': [{ source: string; target: string; estimate: number; resumedAt: number }];
+  /** reader: where the table is read (MigrationOptions.reader decided for this table). */
+  'table-start': [{ source: string; target: string; estimate: number; resumedAt: number; reader: 'thread' | 'inline' }];
   progress: [ProgressEvent];
   reject: [{ table: string; key: Record<string, unknown>; reasons: readonly string[] }];
   warning: [{ message: string }];

@@ -12,6 +12,8 @@ import { makeWorkspace, migrate, openSqlite, profile, tableDigests, type Workspa
 import Database from 'better-sqlite3';
 import { SqliteDatabase } from './adapters/sqlite';
 import { DataMigration } from './runner';
+import { parseProfile } from './profile';
+import { availableParallelism } from 'node:os';
 import { readRejects } from './rejects';
 import { readInThread, readerEntry, ReaderThreadError } from './read-thread';
 import { isTransient } from './adapters/types';
@@ -135,6 +137,55 @@ describe('reader thread', () => {
     expect(s2.warnings.join('\n')).toMatch(/reading inline, not in a reader thread: the source is not a SQLite file/);
     for (const d of [source, target, memory, target2]) await d.close();
   });
+
+  it('auto reads a SQLite table of 20 000 rows or more in a thread, and says so at its start', async () => {
+    const path = join(ws.dir, 'big.db');
+    const db = new Database(path);
+    db.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, v INTEGER NOT NULL, s TEXT)');
+    const insert = db.prepare('INSERT INTO t VALUES (?, ?, ?)');
+    db.transaction(() => {
+      for (let i = 1; i <= 20_000; i++) insert.run(i, i * 3, i % 7 ? `row ${i}` : null);
+    })();
+    db.close();
+    const small = parseProfile({
+      name: 'big',
+      source: { name: 'a' },
+      target: { name: 'b' },
+      tables: [{ source: 't', target: 't', key: ['id'], columns: { id: 'int', v: { type: 'int', max: 59_997 }, s: { type: 'text', nullable: true } } }],
+    });
+    const results: Record<string, { readers: string[]; rows: unknown[]; rejected: number }> = {};
+    for (const reader of ['auto', 'inline'] as const) {
+      const targetPath = join(ws.dir, `big-${reader}.db`);
+      const t = new Database(targetPath);
+      t.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, v INTEGER NOT NULL, s TEXT)');
+      t.close();
+      const source = SqliteDatabase.open(path, { readonly: true });
+      const target = SqliteDatabase.open(targetPath);
+      const readers: string[] = [];
+      const m = new DataMigration({
+        profile: small,
+        source,
+        target,
+        sourceLabel: 'big',
+        targetLabel: reader,
+        checkpointPath: join(ws.dir, `big-${reader}.json`),
+        rejectsPath: join(ws.dir, `big-${reader}.ndjson`),
+        ...(reader === 'inline' ? { reader } : {}),
+      });
+      m.on('table-start', (e) => readers.push(e.reader));
+      const summary = await m.run();
+      expect(summary.status).toBe('completed');
+      results[reader] = { readers, rows: target.db.prepare('SELECT * FROM t ORDER BY id').raw(true).all(), rejected: summary.rejected };
+      await source.close();
+      await target.close();
+    }
+    expect(results.auto!.readers).toEqual([availableParallelism() > 1 ? 'thread' : 'inline']);
+    expect(results.inline!.readers).toEqual(['inline']);
+    // v = 3 × id is over the maximum from id 20 000 on: one reject, the rest written alike.
+    expect(results.auto!.rejected).toBe(1);
+    expect(results.auto!.rows).toHaveLength(19_999);
+    expect(results.auto!.rows).toEqual(results.inline!.rows);
+  }, THREADED_RUN_MS);
 
   it('reports a source the thread cannot open as an error, not a hang', async () => {
     const batches = readInThread({

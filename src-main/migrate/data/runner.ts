@@ -15,6 +15,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type AuditLog } from '../../audit/log';
@@ -24,7 +25,7 @@ import { compareValues, decode, makePlan, type Plan, type TablePlan } from './pl
 import { resolveOptions, type Profile } from './profile';
 import { RejectsFile, rejectRecord } from './rejects';
 import { parseSelection } from './selection';
-import { readBatches, type ReadBatch, type ReadPlan } from './read-batches';
+import { readBatches, type ReadPlan } from './read-batches';
 import { readInThread, readerEntry } from './read-thread';
 import { type TransformContext } from './transforms';
 import { SqliteDatabase } from './adapters/sqlite';
@@ -61,7 +62,8 @@ export interface MigrationOptions {
    * Where a SQLite source is read: 'thread' reads and maps in a reader
    * thread while this one writes (read-thread.ts); 'inline' takes turns on
    * this thread; 'auto' (default) uses the thread for SQLite file sources of
-   * at least THREAD_MIN_ROWS rows. Other sources always read inline.
+   * at least THREAD_MIN_ROWS rows, on a machine with more than one core.
+   * Other sources always read inline.
    */
   readonly reader?: 'auto' | 'thread' | 'inline';
 }
@@ -261,7 +263,8 @@ export class DataMigration extends EventEmitter<MigrationEvents> {
     const retries = o.retries ?? DEFAULTS.retries;
     const { spec, mapper } = t;
     progress.status = 'running';
-    this.emit('table-start', { source: spec.source, target: spec.target, estimate: t.estimate, resumedAt: progress.read });
+    const threadPath = this.threadSource(t);
+    this.emit('table-start', { source: spec.source, target: spec.target, estimate: t.estimate, resumedAt: progress.read, reader: threadPath ? 'thread' : 'inline' });
 
     const keyCols = spec.key;
     const groupIndex = spec.group ? mapper.targetColumns.indexOf(spec.group) : -1;
@@ -282,7 +285,7 @@ export class DataMigration extends EventEmitter<MigrationEvents> {
         ...(progress.watermark ? { watermark: progress.watermark } : {}),
       };
       try {
-        for await (const batch of this.batchesOf(t, read)) {
+        for await (const batch of threadPath ? readInThread({ sourcePath: threadPath, read, ctx: this.ctx, ahead: READ_AHEAD }) : readBatches(o.source, read, mapper)) {
           const pending = batch.rows;
           const rejects = batch.rejects;
           if (!dry && pending.length) {
@@ -348,20 +351,20 @@ export class DataMigration extends EventEmitter<MigrationEvents> {
     return summary;
   }
 
-  /** The table's batches, from a reader thread or read inline (see MigrationOptions.reader). */
-  private batchesOf(t: TablePlan, read: ReadPlan): AsyncIterable<ReadBatch> {
+  /** The SQLite file a reader thread reads this table from, or undefined to read inline (see MigrationOptions.reader). */
+  private threadSource(t: TablePlan): string | undefined {
     const source = this.opts.source;
     const mode = this.opts.reader ?? 'auto';
+    // On a single core the two halves could only take turns, as inline, plus the cost of packing batches between threads.
+    if (mode === 'inline' || (mode === 'auto' && (t.estimate < THREAD_MIN_ROWS || availableParallelism() < 2))) return undefined;
     const path = source instanceof SqliteDatabase && source.path !== ':memory:' && existsSync(source.path) ? source.path : undefined;
-    if (mode === 'thread' || (mode === 'auto' && t.estimate >= THREAD_MIN_ROWS)) {
-      const why = !path ? 'the source is not a SQLite file' : read.predicate ? 'the table has a row predicate' : !readerEntry() ? 'the reader thread program is missing' : undefined;
-      if (!why) return readInThread({ sourcePath: path!, read, ctx: this.ctx, ahead: READ_AHEAD });
-      if (mode === 'thread' && !this.threadRefused) {
-        this.threadRefused = true;
-        this.warn(`reading inline, not in a reader thread: ${why}`);
-      }
+    const why = !path ? 'the source is not a SQLite file' : t.predicate ? 'the table has a row predicate' : !readerEntry() ? 'the reader thread program is missing' : undefined;
+    if (!why) return path;
+    if (mode === 'thread' && !this.threadRefused) {
+      this.threadRefused = true;
+      this.warn(`reading inline, not in a reader thread: ${why}`);
     }
-    return readBatches(source, read, t.mapper);
+    return undefined;
   }
 
   /**
