@@ -18,7 +18,7 @@ move, talk, trigger events, fetch resources, run scripts (admin), and watch
 what the server pushes. With --bots N it runs N scripted players instead.
 
   --connect H:P           server or proxy address (default 127.0.0.1:7180)
-  --trust KEY             the identity key to pin (base64url, as the server or proxy prints it)
+  --trust KEY             the identity key to pin (base64url, as the server or proxy prints it; --trust=KEY when it starts with "-")
   --trust-on-first-use    accept the key presented the first time and remember it for this address
   --account A --password P   credentials (default demo / demo)
   --password-file FILE    read the password from a file instead

@@ -44,6 +44,16 @@ describe('otbridge server', () => {
     expect(line2.identity).toBe(line.identity);
   });
 
+  it('prints the pin hint as --trust=KEY, which a shell copy works with even when the key starts with "-"', async () => {
+    const s = start(serverCommand, '--port', '0', '--keys', join(dir, 'k-hint.json'));
+    const key = (await s.io.waitFor(/otbridge client --connect \S+ --trust=([\w-]{43})\n/))[1]!;
+    s.io.stop();
+    expect(await s.done).toBe(0);
+    // A base64url key may start with "-": given as a separate argument it would read as an option.
+    const dashed = `-${key.slice(1)}`;
+    await expect(clientCommand.run(['--connect', '127.0.0.1:1', '--trust', dashed], testIo())).rejects.toThrow(/--trust=/);
+  });
+
   it('refuses demo accounts on a public address and bad options', async () => {
     await expect(serverCommand.run(['--host', '0.0.0.0', '--port', '0'], testIo())).rejects.toThrow(/refusing to start/);
     await expect(serverCommand.run(['--port', 'x'], testIo())).rejects.toBeInstanceOf(UsageError);
@@ -61,10 +71,10 @@ describe('otbridge client, proxy and demo', () => {
   it('bots play against the server through a decrypting proxy, driven by the commands', async () => {
     const s = start(serverCommand, '--port', '0', '--keys', join(dir, 'k3.json'), '--bots', '3', '--json');
     const ready = JSON.parse((await s.io.waitFor(/\{[^\n]*"event":"ready"[^\n]*\}/))[0]) as { listen: string; identity: string };
-    const p = start(proxyCommand, '--listen', '127.0.0.1:0', '--target', ready.listen, '--decrypt', '--identity', join(dir, 'proxy.json'), '--trust-upstream', ready.identity, '--json', '--fault', 'latency:ms=1,dir=s2c');
+    const p = start(proxyCommand, '--listen', '127.0.0.1:0', '--target', ready.listen, '--decrypt', '--identity', join(dir, 'proxy.json'), `--trust-upstream=${ready.identity}`, '--json', '--fault', 'latency:ms=1,dir=s2c');
     const pr = JSON.parse((await p.io.waitFor(/\{[^\n]*"event":"proxy ready"[^\n]*\}/))[0]) as { listen: string; identity: string; faults: string[] };
     expect(pr.faults).toEqual(['latency 1ms s2c']);
-    const bots = start(clientCommand, '--connect', pr.listen, '--trust', pr.identity, '--bots', '3', '--bot-interval', '50', '--duration', '2', '--json');
+    const bots = start(clientCommand, '--connect', pr.listen, `--trust=${pr.identity}`, '--bots', '3', '--bot-interval', '50', '--duration', '2', '--json');
     expect(await bots.done).toBe(0);
     const report = bots.io.text();
     expect(report).toMatch(/"event":"bots running","connected":3/);

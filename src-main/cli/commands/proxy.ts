@@ -106,7 +106,7 @@ export const proxyCommand: CliCommand = {
       ...(faults.length ? { faults: faults.map(describeFault) } : {}),
     });
     if (run.identity && !values.json) {
-      io.out.write(`clients must pin the proxy: otbridge client --connect ${run.address.host}:${run.address.port} --trust ${Buffer.from(run.identity.publicRaw).toString('base64url')}\n`);
+      io.out.write(`clients must pin the proxy: otbridge client --connect ${run.address.host}:${run.address.port} --trust=${Buffer.from(run.identity.publicRaw).toString('base64url')}\n`);
     }
     if (values.show) {
       const { formatRecordLine, CapturedRecord } = await import('../../capture');

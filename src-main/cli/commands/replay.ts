@@ -239,7 +239,7 @@ async function serve(capture: string, v: Values, rules: RuleOptions, sessions: n
   const a = mock.address;
   const key = Buffer.from(mock.identity.publicRaw).toString('base64url');
   io.err.write(`server replay of ${capture} on ${a.host}:${a.port}\n`);
-  io.err.write(`identity ${key} (${mock.fingerprint}): clients must pin it (otbridge client --trust ${key})\n`);
+  io.err.write(`identity ${key} (${mock.fingerprint}): clients must pin it (otbridge client --trust=${key})\n`);
   for (const s of mock.sessions) io.err.write(`  session ${s.session} (${s.account ?? 'unknown account'}): ${s.steps} client messages to answer\n`);
   const firstClient = new Promise<void>((resolve) => {
     mock.onClientDone = (c) => {

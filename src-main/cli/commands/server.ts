@@ -104,7 +104,7 @@ export const serverCommand: CliCommand = {
       fingerprint: server.fingerprint,
       accounts: server.accounts.size,
     });
-    if (!values.json) io.out.write(`pin this server with: otbridge client --connect ${host}:${port} --trust ${Buffer.from(server.identity.publicRaw).toString('base64url')}\n`);
+    if (!values.json) io.out.write(`pin this server with: otbridge client --connect ${host}:${port} --trust=${Buffer.from(server.identity.publicRaw).toString('base64url')}\n`);
     const signal = await io.stopped;
     log('stopping', { signal });
     await server.close();
