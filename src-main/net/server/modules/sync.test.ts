@@ -72,6 +72,25 @@ describe('sync module ticks', () => {
     expect([updates(all[0]!.sent), updates(all[1]!.sent)]).toEqual([2, 2]);
   });
 
+  it('with slices, a late timer ticks every group that came due meanwhile, once each', () => {
+    const { server, start } = fakeServer();
+    let refreshes = 0;
+    sync = new SyncModule(server, { initialState: () => ({ n: 0 }), beforeTick: () => refreshes++, slices: 4 });
+    const all = start(8);
+    vi.advanceTimersByTime(100);
+    expect(refreshes).toBe(4);
+    for (const [i, s] of all.entries()) sync.of(s.session)!.set('/n', i + 1);
+    // The loop is busy for 75 ms (the clock moves, no timer runs); the next timer finds all four groups due.
+    vi.setSystemTime(Date.now() + 75);
+    vi.advanceTimersByTime(25);
+    expect(all.map((s) => updates(s.sent))).toEqual(Array(8).fill(1));
+    expect(refreshes).toBe(5);
+    // And the schedule goes on from there, one group per slice.
+    for (const s of all) sync.of(s.session)!.set('/n', 0);
+    vi.advanceTimersByTime(25);
+    expect(all.filter((s) => updates(s.sent) === 2)).toHaveLength(2);
+  });
+
   it('treats slices below one, or fractional, as whole numbers of at least one', () => {
     const { server, start } = fakeServer();
     sync = new SyncModule(server, { initialState: () => ({ n: 0 }), slices: 0.5 });

@@ -44,7 +44,10 @@ export class SyncModule {
   private readonly catchingUp = new Set<ServerSession>();
   batchesSent = 0;
   private readonly slices: number;
+  private readonly sliceMs: number;
   private slice = 0;
+  /** When the next group is due (0: at the first timer). */
+  private nextSliceAt = 0;
   /** Each session's group, given in turn at its start so that groups stay even. */
   private readonly sliceOf = new WeakMap<ServerSession, number>();
   private sessionsStarted = 0;
@@ -69,7 +72,8 @@ export class SyncModule {
     });
     // One timer drives every session's sync tick.
     this.slices = Math.max(1, Math.floor(opts.slices ?? 1));
-    this.timer = setInterval(() => this.tickSlice(), (opts.intervalMs ?? Timing.SYNC_INTERVAL_MS) / this.slices);
+    this.sliceMs = (opts.intervalMs ?? Timing.SYNC_INTERVAL_MS) / this.slices;
+    this.timer = setInterval(() => this.tickSlice(), this.sliceMs);
     this.timer.unref();
   }
 
@@ -101,14 +105,29 @@ export class SyncModule {
     }
   }
 
-  /** Ticks the next group of sessions (all of them with one slice). */
+  /**
+   * Ticks the groups of sessions that are due (all sessions with one
+   * slice). A timer that fires late — the loop was busy — ticks every group
+   * that came due meanwhile (up to one round), so each session keeps its
+   * interval instead of waiting for the groups ahead of it.
+   */
   private tickSlice(): void {
     if (this.slices === 1) return this.tickAll();
-    const k = this.slice;
-    this.slice = (k + 1) % this.slices;
+    const now = Date.now();
+    if (this.nextSliceAt === 0) this.nextSliceAt = now;
+    const due = new Set<number>();
+    // Half a slice of slack: the timer's clock and Date.now() may disagree by a millisecond.
+    while (this.nextSliceAt <= now + this.sliceMs / 2 && due.size < this.slices) {
+      due.add(this.slice);
+      this.slice = (this.slice + 1) % this.slices;
+      this.nextSliceAt += this.sliceMs;
+    }
+    // More than a round behind: start afresh from now rather than racing to catch up.
+    if (this.nextSliceAt <= now) this.nextSliceAt = now + this.sliceMs;
+    if (due.size === 0) return;
     this.opts.beforeTick?.();
     for (const s of this.server.sessions.values()) {
-      if (s.attached && this.sliceOf.get(s) === k) this.of(s)?.tick();
+      if (s.attached && due.has(this.sliceOf.get(s)!)) this.of(s)?.tick();
     }
   }
 
