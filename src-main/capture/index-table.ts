@@ -26,6 +26,7 @@
  */
 import { type BlockLocations, type IndexSink } from './index-sink';
 import { type EntryChunk } from './entry-chunk';
+import { EntryViews } from './entry-views';
 
 export const INDEX_MAGIC = 'OTBIDX01';
 export const INDEX_VERSION = 1;
@@ -49,12 +50,8 @@ export interface IndexEntry {
 
 const TWO_32 = 0x1_0000_0000;
 
-export class IndexTable implements IndexSink, BlockLocations {
+export class IndexTable extends EntryViews implements IndexSink, BlockLocations {
   private buf!: ArrayBuffer;
-  private u8!: Uint8Array;
-  private u16!: Uint16Array;
-  private u32!: Uint32Array;
-  private f64!: Float64Array;
   private n = 0;
   /** False once an id is not above the one before it; lookups then build a map. */
   private sorted = true;
@@ -63,6 +60,7 @@ export class IndexTable implements IndexSink, BlockLocations {
   private records = 0;
 
   constructor(initialCapacity = 1024) {
+    super();
     this.use(new ArrayBuffer(Math.max(1, Math.floor(initialCapacity)) * ENTRY_SIZE));
   }
 
@@ -91,10 +89,7 @@ export class IndexTable implements IndexSink, BlockLocations {
 
   private use(buf: ArrayBuffer): void {
     this.buf = buf;
-    this.u8 = new Uint8Array(buf);
-    this.u16 = new Uint16Array(buf, 0, buf.byteLength >> 1);
-    this.u32 = new Uint32Array(buf, 0, buf.byteLength >> 2);
-    this.f64 = new Float64Array(buf, 0, buf.byteLength >> 3);
+    this.view(buf);
   }
 
   get length(): number {
@@ -119,18 +114,7 @@ export class IndexTable implements IndexSink, BlockLocations {
   pushFields(id: number, time: number, part: number, offset: number, session: number, code: number, bits: number): void {
     const i = this.n;
     if ((i + 1) * ENTRY_SIZE > this.buf.byteLength) this.grow();
-    const f = i << 2;
-    this.f64[f] = id;
-    this.f64[f + 1] = time;
-    // `>>> 0` is offset mod 2^32 (exact for any integer below 2^53); `%` on a double would call fmod.
-    const low = offset >>> 0;
-    this.u32[(i << 3) + 4] = low;
-    this.u16[(i << 4) + 10] = (offset - low) / TWO_32;
-    this.u16[(i << 4) + 11] = part;
-    this.u32[(i << 3) + 6] = session >>> 0;
-    this.u16[(i << 4) + 14] = code;
-    this.u8[(i << 5) + 30] = bits;
-    this.u8[(i << 5) + 31] = 0;
+    this.setEntry(i, id, time, part, offset, session, code, bits);
     this.n = i + 1;
     if ((bits & EntryBits.SESSION_BLOCK) === 0) {
       this.records++;
@@ -189,27 +173,6 @@ export class IndexTable implements IndexSink, BlockLocations {
     this.byId = null;
   }
 
-  id(i: number): number {
-    return this.f64[i << 2]!;
-  }
-  time(i: number): number {
-    return this.f64[(i << 2) + 1]!;
-  }
-  offset(i: number): number {
-    return this.u16[(i << 4) + 10]! * TWO_32 + this.u32[(i << 3) + 4]!;
-  }
-  part(i: number): number {
-    return this.u16[(i << 4) + 11]!;
-  }
-  session(i: number): number {
-    return this.u32[(i << 3) + 6]!;
-  }
-  code(i: number): number {
-    return this.u16[(i << 4) + 14]!;
-  }
-  bits(i: number): number {
-    return this.u8[(i << 5) + 30]!;
-  }
   isSessionBlock(i: number): boolean {
     return (this.u8[(i << 5) + 30]! & EntryBits.SESSION_BLOCK) !== 0;
   }

@@ -1,0 +1,58 @@
+/**
+ * One index entry of the index file's 32-byte layout (index-table.ts names
+ * the bytes), read and written through typed-array views in the host's
+ * byte order. The growing index table and the fixed-size chunks that carry
+ * entries in bulk are both made of these entries; this is the one place
+ * that knows where each field sits.
+ */
+const TWO_32 = 0x1_0000_0000;
+
+export abstract class EntryViews {
+  u8!: Uint8Array;
+  u16!: Uint16Array;
+  u32!: Uint32Array;
+  f64!: Float64Array;
+
+  protected view(buf: ArrayBuffer): void {
+    this.u8 = new Uint8Array(buf);
+    this.u16 = new Uint16Array(buf, 0, buf.byteLength >> 1);
+    this.u32 = new Uint32Array(buf, 0, buf.byteLength >> 2);
+    this.f64 = new Float64Array(buf, 0, buf.byteLength >> 3);
+  }
+
+  protected setEntry(i: number, id: number, time: number, part: number, offset: number, session: number, code: number, bits: number): void {
+    this.f64[i << 2] = id;
+    this.f64[(i << 2) + 1] = time;
+    // `>>> 0` is offset mod 2^32 (exact for any integer below 2^53); `%` on a double would call fmod.
+    const low = offset >>> 0;
+    this.u32[(i << 3) + 4] = low;
+    this.u16[(i << 4) + 10] = (offset - low) / TWO_32;
+    this.u16[(i << 4) + 11] = part;
+    this.u32[(i << 3) + 6] = session >>> 0;
+    this.u16[(i << 4) + 14] = code;
+    this.u8[(i << 5) + 30] = bits;
+    this.u8[(i << 5) + 31] = 0;
+  }
+
+  id(i: number): number {
+    return this.f64[i << 2]!;
+  }
+  time(i: number): number {
+    return this.f64[(i << 2) + 1]!;
+  }
+  offset(i: number): number {
+    return this.u16[(i << 4) + 10]! * TWO_32 + this.u32[(i << 3) + 4]!;
+  }
+  part(i: number): number {
+    return this.u16[(i << 4) + 11]!;
+  }
+  session(i: number): number {
+    return this.u32[(i << 3) + 6]!;
+  }
+  code(i: number): number {
+    return this.u16[(i << 4) + 14]!;
+  }
+  bits(i: number): number {
+    return this.u8[(i << 5) + 30]!;
+  }
+}
