@@ -9,6 +9,7 @@
  */
 import { UpClient, type UpClientOptions } from '../src-main/net/client/client';
 import { ClientSync } from '../src-main/net/client/sync';
+import { Priority } from '../src-shared/protocol';
 
 export interface ConflictMakerOptions {
   readonly host: string;
@@ -21,7 +22,7 @@ export interface ConflictMakerOptions {
   readonly maxMs: number;
 }
 
-/** Writes `/ui/notifications` every few ms until `seen()` is true or `maxMs` passed; then logs out. */
+/** Writes `/ui/notifications` every 8 ms until `seen()` is true or `maxMs` passed; then logs out. */
 export async function provokeUiConflict(o: ConflictMakerOptions, seen: () => boolean | Promise<boolean>): Promise<void> {
   const player = new UpClient({ host: o.host, port: o.port, identity: o.identity, credentials: { account: o.account, password: o.password }, reconnectAttempts: 0 });
   const sync = new ClientSync(player, { node: `conflict-maker-${o.account}` });
@@ -29,8 +30,10 @@ export async function provokeUiConflict(o: ConflictMakerOptions, seen: () => boo
   const until = Date.now() + o.maxMs;
   try {
     for (let i = 0; Date.now() < until; i++) {
-      sync.replica.set('/ui/notifications', []);
-      await new Promise((r) => setTimeout(r, 5));
+      // CRITICAL goes out at once, not with the client's next 100 ms tick (which can stay in step with the server's
+      // 100 ms tips for a long time, so that none ever crosses a write); every 8 ms stays under the server's 200 messages/s.
+      sync.replica.set('/ui/notifications', [], Priority.CRITICAL);
+      await new Promise((r) => setTimeout(r, 8));
       // Asking is cheap in a test but not free in a browser: every 20th write is often enough.
       if (i % 20 === 0 && (await seen())) return;
     }
