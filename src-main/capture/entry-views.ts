@@ -55,4 +55,45 @@ export abstract class EntryViews {
   bits(i: number): number {
     return this.u8[(i << 5) + 30]!;
   }
+  /** The unused byte 31 of an entry: zero in every index otbridge writes. */
+  reserved(i: number): number {
+    return this.u8[(i << 5) + 31]!;
+  }
+}
+
+/**
+ * Entries in file order, each inside its part: parts never go back, offsets
+ * within a part only grow, every entry names a part of this capture and
+ * points at a block boundary (pcapng blocks are multiples of 4 bytes) with
+ * room for a block header, and no unknown flag bit is set — true of every
+ * index otbridge writes, so one that breaks it was damaged or belongs to
+ * other files. Fed entry by entry, from a whole table or chunk by chunk.
+ */
+export class EntryOrder {
+  /** The part and offset of the last entry accepted (-1, -1 before any). */
+  part = -1;
+  last = -1;
+  private size = 0;
+
+  constructor(private readonly partSizes: ReadonlyMap<number, { readonly size: number }>) {}
+
+  /** Why entry `k` of `v` (entry `i` of the index) breaks the order, or null — then it is the new last. */
+  check(v: EntryViews, k: number, i: number): string | null {
+    const p = v.part(k);
+    const at = v.offset(k);
+    if (p !== this.part) {
+      const f = this.partSizes.get(p);
+      if (!f) return `entry ${i} names part ${p}, which is not in this capture`;
+      if (p < this.part) return `entry ${i} goes back from part ${this.part} to part ${p}`;
+      this.part = p;
+      this.size = f.size;
+      this.last = -1;
+    }
+    if (at <= this.last) return `entry ${i} is not after the entry before it`;
+    if (at + 12 > this.size) return `entry ${i} points past the end of its part`;
+    if (at % 4 !== 0) return `entry ${i} does not point at a block boundary`;
+    if (v.bits(k) > 3 || v.reserved(k) !== 0) return `entry ${i} has unknown flag bits`;
+    this.last = at;
+    return null;
+  }
 }

@@ -15,6 +15,7 @@ import { indexEntryOf, indexEpbInPlace, indexEpbRun, isCustomBlock, isPacketBloc
 import { decodeIndexHeader, encodeIndexHeader, ENTRY_SIZE, EntryBits, IndexTable, INDEX_HEADER_SIZE, type IndexEntry } from './index-table';
 import { type IndexSink } from './index-sink';
 import { EntryChunk } from './entry-chunk';
+import { EntryOrder } from './entry-views';
 import { issueWarning, type PartFile } from './part-file';
 import { fileSize, indexPath } from './parts';
 import { type CaptureWarning } from './errors';
@@ -242,33 +243,12 @@ async function readInChunks(fh: FileHandle, dest: Uint8Array, position: number):
   return got;
 }
 
-/**
- * Entries in file order, each inside its part: parts never go back, offsets
- * within a part only grow, and every entry names a part of this capture —
- * true of every index otbridge writes, so one that breaks it was damaged or
- * belongs to other files. One pass over the typed arrays (a few ms for a
- * million entries).
- */
+/** The order check of entry-views.ts over the whole table: one pass over the typed arrays (a few ms for a million entries). */
 function checkOrder(table: IndexTable, byPart: ReadonlyMap<number, PartFile>): string | null {
-  let part = -1;
-  let size = 0;
-  let last = -1;
+  const order = new EntryOrder(byPart);
   for (let i = 0; i < table.length; i++) {
-    const p = table.part(i);
-    const at = table.offset(i);
-    if (p !== part) {
-      const f = byPart.get(p);
-      if (!f) return `entry ${i} names part ${p}, which is not in this capture`;
-      if (p < part) return `entry ${i} goes back from part ${part} to part ${p}`;
-      part = p;
-      size = f.size;
-      last = -1;
-    }
-    if (at <= last) return `entry ${i} is not after the entry before it`;
-    if (at + 12 > size) return `entry ${i} points past the end of its part`;
-    if (at % 4 !== 0) return `entry ${i} does not point at a block boundary`; // pcapng blocks are multiples of 4 bytes
-    if (table.bits(i) > 3 || table.reserved(i) !== 0) return `entry ${i} has unknown flag bits`;
-    last = at;
+    const problem = order.check(table, i, i);
+    if (problem) return problem;
   }
   return null;
 }

@@ -21,6 +21,7 @@ import { blockLength, checkEntryAgainst, hexBytes, sameBytes, scanInto, type Ind
 import { decodeIndexHeader, ENTRY_SIZE, HOST_LE, INDEX_HEADER_SIZE, swapEntries, type IndexEntry } from './index-table';
 import { type IndexSink } from './index-sink';
 import { EntryChunk } from './entry-chunk';
+import { EntryOrder } from './entry-views';
 import { IndexWriter } from './index-writer';
 import { type PartFile } from './part-file';
 import { indexPath } from './parts';
@@ -193,39 +194,21 @@ async function passIndexFile(
 
   // Every entry, in order, through one buffer; the order checks of loadIndex on the way.
   const chunk = new EntryChunk(CHUNK_ENTRIES);
-  const { u8, u16, u32 } = chunk;
-  let part = -1;
-  let partSize = 0;
-  let last = -1;
+  const order = new EntryOrder(byPart);
   for (let from = 0; from < n; from += CHUNK_ENTRIES) {
     const want = Math.min(CHUNK_ENTRIES, n - from);
-    const got = Math.floor((await readFully(fh, u8.subarray(0, want * ENTRY_SIZE), INDEX_HEADER_SIZE + from * ENTRY_SIZE)) / ENTRY_SIZE);
+    const got = Math.floor((await readFully(fh, chunk.u8.subarray(0, want * ENTRY_SIZE), INDEX_HEADER_SIZE + from * ENTRY_SIZE)) / ENTRY_SIZE);
     if (got < want) return 'the index file shrank while it was read';
-    if (!HOST_LE) swapEntries(u8, 0, got);
+    if (!HOST_LE) swapEntries(chunk.u8, 0, got);
     for (let k = 0; k < got; k++) {
-      const p = u16[(k << 4) + 11]!;
-      const offset = u16[(k << 4) + 10]! * 0x1_0000_0000 + u32[(k << 3) + 4]!;
-      const bits = u8[(k << 5) + 30]!;
-      const i = from + k;
-      if (p !== part) {
-        const f = byPart.get(p);
-        if (!f) return `entry ${i} names part ${p}, which is not in this capture`;
-        if (p < part) return `entry ${i} goes back from part ${part} to part ${p}`;
-        part = p;
-        partSize = f.size;
-        last = -1;
-      }
-      if (offset <= last) return `entry ${i} is not after the entry before it`;
-      if (offset + 12 > partSize) return `entry ${i} points past the end of its part`;
-      if (offset % 4 !== 0) return `entry ${i} does not point at a block boundary`;
-      if (bits > 3 || u8[(k << 5) + 31] !== 0) return `entry ${i} has unknown flag bits`;
-      last = offset;
+      const problem = order.check(chunk, k, from + k);
+      if (problem) return problem;
     }
     // Checked: the whole read goes to the consumer at once.
     chunk.length = got;
     sink.pushEntries(chunk);
   }
-  return { kept: n, dropped: count - n, resume: { part, offset: last } };
+  return { kept: n, dropped: count - n, resume: { part: order.part, offset: order.last } };
 }
 
 /** Entries read backwards from the end of an index file, a 64 KiB read at a time (a hostile tail may be long). */

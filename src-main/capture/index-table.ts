@@ -176,10 +176,6 @@ export class IndexTable extends EntryViews implements IndexSink, BlockLocations 
   isSessionBlock(i: number): boolean {
     return (this.u8[(i << 5) + 30]! & EntryBits.SESSION_BLOCK) !== 0;
   }
-  /** The unused byte 31 of an entry: zero in every index otbridge writes. */
-  reserved(i: number): number {
-    return this.u8[(i << 5) + 31]!;
-  }
   entry(i: number): IndexEntry {
     return { id: this.id(i), time: this.time(i), part: this.part(i), offset: this.offset(i), session: this.session(i), code: this.code(i), bits: this.bits(i) };
   }
