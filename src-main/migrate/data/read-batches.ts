@@ -8,24 +8,18 @@
  * is suspended while its batch is written) or in a reader thread
  * (read-thread.ts) that reads ahead while the main thread writes.
  */
-import { compareValues, decode } from './plan';
-import { type TableSpec } from './profile';
+import { compareValues, decode, type TablePlan } from './plan';
 import { rejectRecord, type RejectRecord } from './rejects';
 import { type TableMapper } from './mapper';
-import { LINE, UNREADABLE, type Source, type SqlCondition } from './adapters/types';
+import { LINE, UNREADABLE, type Source } from './adapters/types';
 import { toJsonValue, type Row, type SourceRow, type Value } from './values';
 
-/** What one table's read needs: the plan's part of it plus where the last committed batch ended. */
-export interface ReadPlan {
-  readonly spec: TableSpec;
-  /** Columns read, in source-row order. */
-  readonly select: readonly string[];
-  readonly order: readonly string[];
-  readonly groupColumn?: string;
-  readonly where: readonly SqlCondition[];
-  /** Sources without SQL: the incremental condition as a predicate (never crosses threads). */
-  readonly predicate?: (row: SourceRow) => boolean;
-  readonly watermarkColumns?: readonly string[];
+/**
+ * What one table's read needs: the plan's part of it (no mapper, no estimates:
+ * a read plan crosses to the reader thread as plain data, without `predicate`)
+ * plus where the last committed batch ended.
+ */
+export interface ReadPlan extends Pick<TablePlan, 'spec' | 'select' | 'order' | 'groupColumn' | 'where' | 'predicate' | 'watermarkColumns'> {
   readonly batchSize: number;
   /** JSON-encoded order values of the last committed row (resume), if any. */
   readonly after?: readonly unknown[];
