@@ -62,8 +62,31 @@ if (mode === 'pipe') {
   });
 }
 
+/**
+ * HEAP_SAMPLE=<file>: a sampling heap profile of every allocation (also the
+ * ones collected since), written when the relay stops — where the bytes per
+ * message come from (--heap-prof keeps only what is still alive).
+ */
+const heapSample = process.env.HEAP_SAMPLE ? await startHeapSampling(process.env.HEAP_SAMPLE) : null;
+
+async function startHeapSampling(file: string): Promise<() => Promise<void>> {
+  const { Session } = await import('node:inspector/promises');
+  const { writeFileSync } = await import('node:fs');
+  const s = new Session();
+  s.connect();
+  await s.post('HeapProfiler.startSampling', { samplingInterval: 1024, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+  return async () => {
+    const { profile } = await s.post('HeapProfiler.stopSampling');
+    writeFileSync(file, JSON.stringify(profile));
+  };
+}
+
 function onAsk(stop: () => void): void {
   process.on('message', (m: { cmd: string }) => {
+    if (m.cmd === 'stop' && heapSample) {
+      void heapSample().then(stop);
+      return;
+    }
     if (m.cmd === 'cpu') {
       const u = process.cpuUsage();
       process.send!({ cmd: 'cpu', us: u.user + u.system, gcMs: gc.ms, gcMaxMs: gc.max, gcCount: gc.count });

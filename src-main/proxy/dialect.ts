@@ -5,7 +5,7 @@
  * metrics/, capture) never looks inside a message beyond this interface,
  * so UP/2.0 and the OT game protocol are two implementations of it.
  */
-import type { Dir } from '../../src-shared/records';
+import type { Dir, MessageSummary } from '../../src-shared/records';
 
 export type { Dir };
 export type ProxyMode = 'decrypt' | 'passthrough';
@@ -25,6 +25,11 @@ export interface ProxyMessage {
   readonly plain?: Uint8Array;
   /** Decoded fields or JSON body for people and the UI (secrets redacted). */
   readonly body?: unknown;
+  /**
+   * The body is exactly what the dialect's reviveBody makes of `plain`: the
+   * record store keeps the bytes and drops the object (rebuilt when asked).
+   */
+  readonly bodyFromPlain?: boolean;
   /** "CODE: detail" when the message could not be fully decoded; it is still forwarded. */
   readonly error?: string;
   /**
@@ -91,4 +96,10 @@ export interface Dialect {
   readonly description: string;
   /** Called when a client connects; the upstream connection is being opened at the same time. */
   createSession(ctx: DialectContext): DialectSession;
+  /**
+   * The body of a message marked `bodyFromPlain`, rebuilt from its
+   * plaintext (with the same redaction), for records read back from the
+   * proxy's compact in-memory store.
+   */
+  reviveBody?(summary: MessageSummary, plain: Uint8Array): unknown;
 }

@@ -21,6 +21,8 @@ export interface ProxyOptions {
   readonly faults?: FaultEngine;
   /** Records kept in memory with their bodies for the UI (older ones are in the capture). */
   readonly keepRecords?: number;
+  /** Most bytes (wire + plaintext) those records hold in memory (default 64 MiB); the oldest go first. */
+  readonly keepRecordBytes?: number;
   readonly maxSessions?: number;
   /** A session whose peer leaves a message incomplete this long is closed (default 30 000 ms, the spec's idle timeout). */
   readonly stallMs?: number;
@@ -60,11 +62,16 @@ export class Proxy extends EventEmitter<ProxyEvents> {
       dialect: options.dialect,
       mode: options.mode,
       keepRecords: options.keepRecords ?? 200_000,
+      keepRecordBytes: options.keepRecordBytes ?? 64 << 20,
       maxSessions: options.maxSessions ?? 10_000,
       stallMs: options.stallMs ?? 30_000,
     };
     this.faults = options.faults ?? new FaultEngine();
-    this.records = new RecordStore(this.opts.keepRecords);
+    const dialect = this.opts.dialect;
+    this.records = new RecordStore(this.opts.keepRecords, {
+      keepBytes: this.opts.keepRecordBytes,
+      ...(dialect.reviveBody ? { reviveBody: (s, plain) => dialect.reviveBody!(s, plain) } : {}),
+    });
   }
 
   async start(): Promise<AddressInfo> {
@@ -107,7 +114,7 @@ export class Proxy extends EventEmitter<ProxyEvents> {
    * it follow the session events), and the PDU thunk only with listeners.
    */
   publish(record: MessageRecord, msg: ProxyMessage, session: ProxySession): void {
-    this.records.add(record);
+    this.records.add(record, msg.bodyFromPlain === true);
     if (this.listenerCount('record') > 0) this.emit('record', record, () => session.pduOf(msg));
   }
 

@@ -1,48 +1,277 @@
 /**
- * The last N message records with their bodies, by id, for the UI's detail
- * pane and its paging; older ones are read back from the capture.
+ * The last N message records, by id, for the UI's detail pane and its
+ * paging; older ones are read back from the capture.
+ *
+ * Kept compact rather than as the record objects themselves: the summary
+ * fields live in typed-array columns, names as indexes into small tables,
+ * and the wire and plaintext bytes in one byte ring. A store of objects
+ * (record, two byte views, the parsed body) kept every message alive past
+ * the young-generation collections, which then copied and promoted them
+ * all — on the relay under load that was a third of its CPU (see
+ * docs/benchmarks.md, bench:proxy). Here a message leaves no object behind.
+ *
+ * get() builds a record again on demand: bytes copied out of the ring (the
+ * record owns them; the ring moves on), the body rebuilt from the plaintext
+ * by the dialect when asked (`reviveBody`), or kept as the object for the
+ * few messages whose body cannot be rebuilt (the dialect did not mark it).
  */
 import type { MessageRecord, MessageSummary } from '../../src-shared/records';
 
-export function summaryOf(r: MessageRecord): MessageSummary {
-  const { body: _b, wire: _w, plain: _p, ...summary } = r;
-  return summary;
+/** The summary of a record: its fields without the body and bytes (which are not read, so a lazy body stays unbuilt). */
+export function summaryOf(r: MessageSummary): MessageSummary {
+  const s: { -readonly [K in keyof MessageSummary]: MessageSummary[K] } = {
+    id: r.id,
+    session: r.session,
+    dir: r.dir,
+    time: r.time,
+    dialect: r.dialect,
+    type: r.type,
+    code: r.code,
+    seq: r.seq,
+    ref: r.ref,
+    flags: r.flags,
+    wireSize: r.wireSize,
+    bodySize: r.bodySize,
+  };
+  if (r.latencyMs !== undefined) s.latencyMs = r.latencyMs;
+  if (r.pairId !== undefined) s.pairId = r.pairId;
+  if (r.error !== undefined) s.error = r.error;
+  if (r.faults !== undefined) s.faults = r.faults;
+  return s;
+}
+
+/** Rebuilds the body a record had from its plaintext (the dialect's parser, with its redaction). */
+export type ReviveBody = (summary: MessageSummary, plain: Uint8Array) => unknown;
+
+export interface RecordStoreOptions {
+  /** Most bytes (wire + plaintext) held; the oldest records go first when it is full (default 64 MiB). */
+  readonly keepBytes?: number;
+  readonly reviveBody?: ReviveBody;
+}
+
+/** What a record rarely has, kept per slot outside the columns. */
+interface Extras {
+  error?: string;
+  faults?: readonly string[];
+  body?: unknown;
+  /** Bytes too big for the ring. */
+  wire?: Uint8Array;
+  plain?: Uint8Array;
+  /** A name past the tables' limit. */
+  dialect?: string;
+  type?: string;
+  flags?: readonly string[];
+}
+
+const Bit = { S2C: 1, WIRE: 2, PLAIN: 4, BODY_FROM_PLAIN: 8, EXTRAS: 16, BODY_KEPT: 32 } as const;
+const MAX_NAMES = 0xffff;
+const FIRST_RING_BYTES = 1 << 20;
+
+/** Strings (or flag lists) numbered in order of first sight, up to MAX_NAMES. */
+class NameTable<T> {
+  readonly values: T[] = [];
+  private readonly index = new Map<unknown, number>();
+
+  /** The number of `value` under `key`, or -1 when the table is full. */
+  of(key: unknown, value: T): number {
+    let i = this.index.get(key);
+    if (i === undefined) {
+      if (this.values.length >= MAX_NAMES) return -1;
+      i = this.values.length;
+      this.values.push(value);
+      this.index.set(key, i);
+    }
+    return i;
+  }
 }
 
 export class RecordStore {
-  private readonly ring: (MessageRecord | undefined)[];
   private firstId = 1;
   private lastId = 0;
-  /** request id → response id, both ways, for the records still held. */
-  private readonly pairs = new Map<number, number>();
+  private readonly size: number;
+  private readonly keepBytes: number;
+  private readonly revive: ReviveBody | undefined;
+  // Columns, by slot (id % size).
+  private readonly ids: Float64Array;
+  private readonly times: Float64Array;
+  private readonly latency: Float64Array;
+  private readonly pair: Float64Array;
+  /** The response id of a request (NaN: none yet). */
+  private readonly response: Float64Array;
+  private readonly seqs: Float64Array;
+  private readonly refs: Float64Array;
+  private readonly sessions: Uint32Array;
+  private readonly codes: Int32Array;
+  private readonly wireSizes: Float64Array;
+  private readonly bodySizes: Float64Array;
+  private readonly names: Uint16Array;
+  private readonly bits: Uint8Array;
+  /** Where the record's bytes start in the ring (wire, then plaintext), and their lengths. */
+  private readonly byteAt: Float64Array;  // in bytes ever written; the position is this modulo the ring size
+  private readonly wireLen: Uint32Array;
+  private readonly plainLen: Uint32Array;
+  private readonly extras = new Map<number, Extras>();
+  /** Ids of the records whose bytes are kept apart (too big for the ring), oldest first, with their sizes. */
+  private readonly apart: number[] = [];
+  private readonly apartBytes: number[] = [];
+  private apartTotal = 0;
+  private readonly dialects = new NameTable<string>();
+  private readonly types = new NameTable<string>();
+  private readonly flagLists = new NameTable<readonly string[]>();
+  private readonly flagArrays = new Map<readonly string[], number>();
+  private ring: Uint8Array;
+  /** Bytes ever placed in the ring (and skipped at its end): a record's bytes are still there while they start within the last ring.length. */
+  private written = 0;
 
-  constructor(readonly capacity: number) {
-    this.ring = new Array<MessageRecord | undefined>(Math.max(1, capacity));
+  constructor(
+    readonly capacity: number,
+    options: RecordStoreOptions = {},
+  ) {
+    const n = (this.size = Math.max(1, capacity));
+    this.keepBytes = Math.max(1024, options.keepBytes ?? 64 << 20);
+    this.revive = options.reviveBody;
+    this.ids = new Float64Array(n).fill(NaN);
+    this.times = new Float64Array(n);
+    this.latency = new Float64Array(n);
+    this.pair = new Float64Array(n);
+    this.response = new Float64Array(n);
+    this.seqs = new Float64Array(n);
+    this.refs = new Float64Array(n);
+    this.sessions = new Uint32Array(n);
+    this.codes = new Int32Array(n);
+    this.wireSizes = new Float64Array(n);
+    this.bodySizes = new Float64Array(n);
+    this.names = new Uint16Array(n * 3);
+    this.bits = new Uint8Array(n);
+    this.byteAt = new Float64Array(n);
+    this.wireLen = new Uint32Array(n);
+    this.plainLen = new Uint32Array(n);
+    this.ring = new Uint8Array(Math.min(FIRST_RING_BYTES, this.keepBytes));
   }
 
-  add(r: MessageRecord): void {
-    this.ring[r.id % this.ring.length] = r;
-    this.lastId = r.id;
-    if (this.lastId - this.firstId + 1 > this.ring.length) {
-      const dropped = this.lastId - this.ring.length;
-      this.pairs.delete(dropped);
-      this.firstId = dropped + 1;
+  /**
+   * Keeps a record (ids must increase). `bodyFromPlain`: its body is what
+   * the store's reviveBody makes of its plaintext, so the object is dropped.
+   */
+  add(r: MessageRecord, bodyFromPlain = false): void {
+    const slot = r.id % this.size;
+    this.evictTo(r.id - this.size + 1);
+    if (this.extras.size > 0) this.extras.delete(slot);
+    let extras: Extras | null = null;
+    const more = (): Extras => (extras ??= {});
+    this.ids[slot] = r.id;
+    this.times[slot] = r.time;
+    this.latency[slot] = r.latencyMs ?? NaN;
+    this.pair[slot] = r.pairId ?? NaN;
+    this.response[slot] = NaN;
+    this.seqs[slot] = r.seq ?? NaN;
+    this.refs[slot] = r.ref ?? NaN;
+    this.sessions[slot] = r.session;
+    this.codes[slot] = r.code;
+    this.wireSizes[slot] = r.wireSize;
+    this.bodySizes[slot] = r.bodySize;
+    const d = this.dialects.of(r.dialect, r.dialect);
+    const t = this.types.of(r.type, r.type);
+    const f = this.flagIndex(r.flags);
+    this.names[slot * 3] = d < 0 ? 0 : d;
+    this.names[slot * 3 + 1] = t < 0 ? 0 : t;
+    this.names[slot * 3 + 2] = f < 0 ? 0 : f;
+    if (d < 0) more().dialect = r.dialect;
+    if (t < 0) more().type = r.type;
+    if (f < 0) more().flags = r.flags;
+    let bits = r.dir === 's2c' ? Bit.S2C : 0;
+    if (r.error !== undefined) more().error = r.error;
+    if (r.faults !== undefined) more().faults = r.faults;
+    if (r.body !== undefined) {
+      if (bodyFromPlain && this.revive && r.plain) bits |= Bit.BODY_FROM_PLAIN;
+      else {
+        bits |= Bit.BODY_KEPT;
+        more().body = r.body;
+      }
     }
+    const wire = r.wire;
+    const plain = r.plain;
+    if (wire) bits |= Bit.WIRE;
+    if (plain) bits |= Bit.PLAIN;
+    const need = (wire?.length ?? 0) + (plain?.length ?? 0);
+    this.wireLen[slot] = wire?.length ?? 0;
+    this.plainLen[slot] = plain?.length ?? 0;
+    const at = need > 0 ? this.reserve(need) : -1;
+    if (at < 0) {
+      // No bytes, or too many for the ring: nothing in the ring, but a place in its order all the same.
+      this.byteAt[slot] = this.written;
+      if (need > 0) {
+        if (wire) more().wire = wire;
+        if (plain) more().plain = plain;
+        this.apart.push(r.id);
+        this.apartBytes.push(need);
+        this.apartTotal += need;
+      }
+    } else {
+      this.byteAt[slot] = this.written - need;
+      if (wire) this.ring.set(wire, at);
+      if (plain) this.ring.set(plain, at + (wire?.length ?? 0));
+    }
+    // The ring holds the last ring.length bytes written: records whose bytes start before them are gone.
+    const floor = this.written - this.ring.length;
+    while (this.firstId < r.id && this.firstId <= this.lastId && this.startOf(this.firstId) < floor) this.forgetOldest();
+    // Records kept apart have a budget of their own, of the same size.
+    while (this.apartTotal > this.keepBytes && this.apart.length > 1) this.evictTo(this.apart[0]! + 1);
+    if (extras) {
+      bits |= Bit.EXTRAS;
+      this.extras.set(slot, extras);
+    }
+    this.bits[slot] = bits;
+    this.lastId = r.id;
+    if (this.firstId > this.lastId) this.firstId = this.lastId;
   }
 
+  /** Notes that `responseId` answered `requestId` (kept while the request is held). */
   linkPair(requestId: number, responseId: number): void {
-    this.pairs.set(requestId, responseId);
+    const slot = this.slotOf(requestId);
+    if (slot >= 0) this.response[slot] = responseId;
   }
 
   get(id: number): MessageRecord | undefined {
-    if (id < this.firstId || id > this.lastId) return undefined;
-    const r = this.ring[id % this.ring.length];
-    return r?.id === id ? r : undefined;
+    const slot = this.slotOf(id);
+    if (slot < 0) return undefined;
+    const bits = this.bits[slot]!;
+    const x = bits & Bit.EXTRAS ? this.extras.get(slot) : undefined;
+    const r: { -readonly [K in keyof MessageRecord]: MessageRecord[K] } = {
+      id,
+      session: this.sessions[slot]!,
+      dir: bits & Bit.S2C ? 's2c' : 'c2s',
+      time: this.times[slot]!,
+      dialect: x?.dialect ?? this.dialects.values[this.names[slot * 3]!]!,
+      type: x?.type ?? this.types.values[this.names[slot * 3 + 1]!]!,
+      code: this.codes[slot]!,
+      seq: nullable(this.seqs[slot]!),
+      ref: nullable(this.refs[slot]!),
+      flags: x?.flags ?? this.flagLists.values[this.names[slot * 3 + 2]!]!,
+      wireSize: this.wireSizes[slot]!,
+      bodySize: this.bodySizes[slot]!,
+    };
+    const latency = this.latency[slot]!;
+    const pair = this.pair[slot]!;
+    if (!Number.isNaN(latency)) r.latencyMs = latency;
+    if (!Number.isNaN(pair)) r.pairId = pair;
+    if (x?.error !== undefined) r.error = x.error;
+    if (x?.faults !== undefined) r.faults = x.faults;
+    const at = this.byteAt[slot]! % this.ring.length;
+    const wl = this.wireLen[slot]!;
+    if (bits & Bit.WIRE) r.wire = x?.wire ?? this.ring.slice(at, at + wl);
+    if (bits & Bit.PLAIN) r.plain = x?.plain ?? this.ring.slice(at + wl, at + wl + this.plainLen[slot]!);
+    if (bits & Bit.BODY_KEPT) r.body = x?.body;
+    else if (bits & Bit.BODY_FROM_PLAIN) lazyBody(r, this.revive!, r.plain!);
+    return r;
   }
 
   /** The response id of a request, when both are held. */
   responseOf(requestId: number): number | undefined {
-    return this.pairs.get(requestId);
+    const slot = this.slotOf(requestId);
+    if (slot < 0) return undefined;
+    const id = this.response[slot]!;
+    return Number.isNaN(id) || id < this.firstId ? undefined : id;
   }
 
   get oldestId(): number {
@@ -51,6 +280,11 @@ export class RecordStore {
 
   get newestId(): number {
     return this.lastId;
+  }
+
+  /** Bytes the ring holds now (it grows up to keepBytes). */
+  get ringBytes(): number {
+    return this.ring.length;
   }
 
   /** Summaries of records with id ≥ fromId, oldest first. */
@@ -62,4 +296,91 @@ export class RecordStore {
     }
     return out;
   }
+
+  private slotOf(id: number): number {
+    if (id < this.firstId || id > this.lastId) return -1;
+    const slot = id % this.size;
+    return this.ids[slot] === id ? slot : -1;
+  }
+
+  /**
+   * UP/2.0 shares one frozen array per flag combination, so the array is the
+   * key (no string per message); a dialect that makes a new array each time
+   * is keyed by its text instead, or the table would fill with copies.
+   */
+  private flagIndex(flags: readonly string[]): number {
+    const known = this.flagArrays.get(flags);
+    if (known !== undefined) return known;
+    const i = this.flagLists.of(flags.join(' '), Object.isFrozen(flags) ? flags : Object.freeze([...flags]));
+    // Only shared (frozen) arrays are worth remembering by identity; a bounded number of them.
+    if (i >= 0 && Object.isFrozen(flags) && this.flagArrays.size < 1024) this.flagArrays.set(flags, i);
+    return i;
+  }
+
+  /** Forgets records older than `id`. */
+  private evictTo(id: number): void {
+    while (this.firstId < id && this.firstId <= this.lastId) this.forgetOldest();
+  }
+
+  private forgetOldest(): void {
+    if (this.apart[0] === this.firstId) {
+      this.apart.shift();
+      this.apartTotal -= this.apartBytes.shift()!;
+    }
+    const slot = this.firstId % this.size;
+    if (this.ids[slot] === this.firstId) {
+      this.ids[slot] = NaN;
+      if (this.bits[slot]! & Bit.EXTRAS) this.extras.delete(slot);
+    }
+    this.firstId++;
+  }
+
+  /** Where record `id`'s bytes start, counted in bytes ever written (-Infinity once it is gone). */
+  private startOf(id: number): number {
+    const slot = id % this.size;
+    return this.ids[slot] === id ? this.byteAt[slot]! : -Infinity;
+  }
+
+  /**
+   * Room for `n` bytes in the ring, at the returned position; -1 when `n`
+   * is too big to keep here. Positions are `written` modulo the ring's size
+   * (the ring grows, doubling, up to keepBytes before it ever wraps; a
+   * record never straddles the end: the bytes left there are skipped).
+   */
+  private reserve(n: number): number {
+    if (n > this.keepBytes / 4) return -1;
+    let size = this.ring.length;
+    if (this.written + n > size && size < this.keepBytes) {
+      const bigger = new Uint8Array(Math.min(this.keepBytes, Math.max(size * 2, this.written + n)));
+      bigger.set(this.ring.subarray(0, this.written));
+      this.ring = bigger;
+      size = bigger.length;
+    }
+    let at = this.written % size;
+    if (at + n > size) {
+      this.written += size - at;
+      at = 0;
+    }
+    this.written += n;
+    return at;
+  }
+}
+
+const nullable = (n: number): number | null => (Number.isNaN(n) ? null : n);
+
+/** A body property built from the record's own plaintext copy the first time it is read (and enumerable, so spreads and JSON see it). */
+function lazyBody(r: { body?: unknown }, revive: ReviveBody, plain: Uint8Array): void {
+  let built = false;
+  let body: unknown;
+  Object.defineProperty(r, 'body', {
+    enumerable: true,
+    configurable: true,
+    get() {
+      if (!built) {
+        built = true;
+        body = revive(r as MessageSummary, plain);
+      }
+      return body;
+    },
+  });
 }

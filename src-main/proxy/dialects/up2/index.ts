@@ -1,5 +1,5 @@
 import type { Dialect } from '../../dialect';
-import { Up2Session, type Up2DialectOptions } from './session';
+import { reviveBody, Up2Session, type Up2DialectOptions } from './session';
 
 export type { Up2DialectOptions };
 
@@ -8,5 +8,6 @@ export function createUp2Dialect(opts: Up2DialectOptions): Dialect {
     name: 'up2',
     description: 'Unified Protocol v2.0',
     createSession: (ctx) => new Up2Session(ctx, opts),
+    reviveBody: (summary, plain) => reviveBody(summary, plain, opts.redact),
   };
 }

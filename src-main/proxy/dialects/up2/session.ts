@@ -37,6 +37,7 @@ import {
   utf8Encode,
 } from '../../../../src-shared/protocol';
 import type { Dir, DialectContext, DialectSession, ProxyMessage } from '../../dialect';
+import type { MessageSummary } from '../../../../src-shared/records';
 import { acceptServerHello, makeClientHello, makeServerHello, type ClientHello, type IdentityPolicy } from '../../../net/handshake';
 import type { KeyPair } from '../../../net/keys';
 import { fingerprint } from '../../../net/keys';
@@ -252,7 +253,7 @@ export class Up2Session implements DialectSession {
       ...base,
       forward: true,
       plain: opened.plain,
-      ...(opened.body !== undefined ? { body: this.present(base.type, opened.body) } : {}),
+      ...(opened.body !== undefined ? { body: this.present(base.type, opened.body), bodyFromPlain: true } : {}),
       ...(error || opened.error ? { error: error ?? opened.error } : {}),
     };
   }
@@ -314,7 +315,10 @@ export class Up2Session implements DialectSession {
     const m = base as Writable;
     m.forward = true;
     m.plain = opened.plain;
-    if (opened.body !== undefined) m.body = this.present(base.type, opened.body);
+    if (opened.body !== undefined) {
+      m.body = this.present(base.type, opened.body);
+      m.bodyFromPlain = true;
+    }
     if (opened.error) m.error = opened.error;
     return m as ProxyMessage;
   }
@@ -516,6 +520,26 @@ export class Up2Session implements DialectSession {
   close(): void {
     this.rejectUpstream(new Error('session closed'));
   }
+}
+
+/**
+ * The body a frame's record showed, from its plaintext: the same parse
+ * (already validated when the frame passed) and the same redaction. Only for
+ * messages marked bodyFromPlain; undefined when the bytes do not parse.
+ */
+export function reviveBody(summary: MessageSummary, plain: Uint8Array, redact: boolean): unknown {
+  const def = messageByCode(summary.code);
+  if (!def) return undefined;
+  const header: FrameHeader = {
+    type: summary.code,
+    flags: summary.flags.includes('RESPONSE') ? RESPONSE : 0,
+    seq: summary.seq ?? 0,
+    ref: summary.ref ?? 0,
+    length: plain.length,
+  };
+  const body = parseBody(def, header, plain, false);
+  if (body instanceof ProtocolError) return undefined;
+  return redact ? redactBody(summary.type, body) : body;
 }
 
 /** The presented (possibly redacted) body as UTF-8 JSON. */
