@@ -71,9 +71,25 @@ function slabRewind(at: number): void {
   if (at < slabUsed) slabUsed = at;
 }
 
-// A plain function, not a closure per call: decodeFrame runs for every frame (see bench/otgame.bench.ts).
-function failed(flags: string[], checksumField: number | null, seq: number | null, compressed: boolean, error: string, state: FrameState): DecodedFrame {
-  return { checksumField, seq, compressed, flags, error, state };
+/**
+ * What decoding one frame found, written into an object the caller keeps
+ * (the session reuses one for every frame: a result object per frame was
+ * one more allocation than a 30-byte message can afford).
+ */
+export class FrameResult {
+  /** The message bytes: decrypted and inflated; undefined when the frame could not be decoded that far. */
+  payload: Uint8Array | undefined = undefined;
+  checksumField: number | null = null;
+  seq: number | null = null;
+  compressed = false;
+  /** "CODE: detail". */
+  error: string | undefined = undefined;
+}
+
+// A plain function, not a closure per call: decodeFrameInto runs for every frame (see bench/otgame.bench.ts).
+function failed(out: FrameResult, error: string): false {
+  out.error = error;
+  return false;
 }
 
 /*
@@ -85,23 +101,40 @@ function failed(flags: string[], checksumField: number | null, seq: number | nul
 
 /** `flags`: an array to add the frame's flags to (the caller's own, to save a copy per frame). */
 export function decodeFrame(frame: Uint8Array, st: FrameState, flags: string[] = []): DecodedFrame {
+  const r = new FrameResult();
+  decodeFrameInto(frame, st, flags, r);
+  const { payload, checksumField, seq, compressed, error } = r;
+  return { ...(payload ? { payload } : {}), checksumField, seq, compressed, flags, state: st, ...(error ? { error } : {}) };
+}
+
+/**
+ * decodeFrame without a result object: fills `out` (every field) and
+ * returns whether the frame gave its message (out.payload). The proxy's
+ * path; decodeFrame is the same for everyone else.
+ */
+export function decodeFrameInto(frame: Uint8Array, st: FrameState, flags: string[], out: FrameResult): boolean {
   const n = frame.length;
   let at = 2;
-  let checksumField: number | null = null;
-  let seq: number | null = null;
+  out.payload = undefined;
+  out.checksumField = null;
+  out.seq = null;
+  out.compressed = false;
+  out.error = undefined;
+  if (n < 2) return failed(out, `TRUNCATED: ${n} byte(s), no length field`);
   let compressed = false;
-  if (n < 2) return failed(flags, checksumField, seq, compressed, `TRUNCATED: ${n} byte(s), no length field`, st);
   if (st.checksum !== 'none' || st.layout === 'blocks') {
-    if (n < 6) return failed(flags, checksumField, seq, compressed, `TRUNCATED: ${n}-byte frame has no room for its 4-byte ${st.checksum === 'sequence' ? 'sequence' : 'checksum'}`, st);
-    checksumField = u32(frame, 2);
+    if (n < 6) return failed(out, `TRUNCATED: ${n}-byte frame has no room for its 4-byte ${st.checksum === 'sequence' ? 'sequence' : 'checksum'}`);
+    const checksumField = u32(frame, 2);
+    out.checksumField = checksumField;
     at = 6;
     if (st.checksum === 'adler32') {
       const actual = adler32(frame, 6);
       flags.push('ADLER32');
-      if (actual !== checksumField) return failed(flags, checksumField, seq, compressed, `BAD_CHECKSUM: frame says ${hex32(checksumField)}, its ${n - 6} bytes sum to ${hex32(actual)}`, st);
+      if (actual !== checksumField) return failed(out, `BAD_CHECKSUM: frame says ${hex32(checksumField)}, its ${n - 6} bytes sum to ${hex32(actual)}`);
     } else if (st.checksum === 'sequence') {
       compressed = (checksumField & COMPRESSED_BIT) !== 0;
-      seq = checksumField & 0x7fffffff;
+      out.compressed = compressed;
+      out.seq = checksumField & 0x7fffffff;
       flags.push('SEQUENCED');
       if (compressed) flags.push('COMPRESSED');
     }
@@ -115,49 +148,51 @@ export function decodeFrame(frame: Uint8Array, st: FrameState, flags: string[] =
   let base = -1;
   if (st.xtea) {
     flags.push('XTEA');
-    if (size === 0 || size % 8 !== 0) return failed(flags, checksumField, seq, compressed, `XTEA_BLOCK: encrypted body of ${size} bytes is not a non-empty multiple of 8`, st);
+    if (size === 0 || size % 8 !== 0) return failed(out, `XTEA_BLOCK: encrypted body of ${size} bytes is not a non-empty multiple of 8`);
     // Decrypted straight into a slab: the message is then one view of it — no copy, no malloc, no second view.
     base = slabFor(size);
     src = slab;
     xteaDecryptInto(st.xtea, frame, at, n, slab, base);
     if (st.layout === 'classic') {
       const inner = u16(slab, base);
-      if (inner + 2 > size)
-        return failed(flags, checksumField, seq, compressed, `XTEA_LENGTH: inner length ${inner} exceeds the ${size - 2} decrypted bytes (wrong XTEA key, or the key of another session?)`, st);
+      if (inner + 2 > size) return failed(out, `XTEA_LENGTH: inner length ${inner} exceeds the ${size - 2} decrypted bytes (wrong XTEA key, or the key of another session?)`);
       from = base + 2;
       to = base + 2 + inner;
     } else {
       const pad = slab[base]!;
-      if (pad > 7 || pad + 1 > size)
-        return failed(flags, checksumField, seq, compressed, `XTEA_PADDING: padding count ${pad} is impossible for ${size} decrypted bytes (wrong XTEA key, or the key of another session?)`, st);
+      if (pad > 7 || pad + 1 > size) return failed(out, `XTEA_PADDING: padding count ${pad} is impossible for ${size} decrypted bytes (wrong XTEA key, or the key of another session?)`);
       from = base + 1;
       to = base + size - pad;
     }
   } else if (st.layout === 'blocks') {
     // Unencrypted 14.05 frames (challenge, login packet) still open with the padding count.
     const pad = size > 0 ? frame[at]! : -1;
-    if (pad < 0 || pad > 7 || pad + 1 > size) return failed(flags, checksumField, seq, compressed, `FRAME_PADDING: padding count ${pad < 0 ? 'missing' : pad} does not fit the ${size}-byte body`, st);
+    if (pad < 0 || pad > 7 || pad + 1 > size) return failed(out, `FRAME_PADDING: padding count ${pad < 0 ? 'missing' : pad} does not fit the ${size}-byte body`);
     from = at + 1;
     to = n - pad;
   } else if (st.plainInnerLength && size >= 2 && u16(frame, at) === size - 2) {
     flags.push('INNER_LENGTH');
     from = at + 2;
   }
-  // A view made with the constructor, not subarray(): half the cost (16 vs 29 ns; subarray looks up the species constructor).
-  if (!compressed) return { payload: src === frame ? frame.slice(from, to) : new Uint8Array(slab.buffer, from, to - from), checksumField, seq, compressed, flags, state: st };
+  if (!compressed) {
+    // A view made with the constructor, not subarray(): half the cost (16 vs 29 ns; subarray looks up the species constructor).
+    out.payload = src === frame ? frame.slice(from, to) : new Uint8Array(slab.buffer, from, to - from);
+    return true;
+  }
   const max = st.maxInflated ?? MAX_INFLATED;
   try {
     const n = inflateRawShared(src, max, from, to);
-    if (n === 0) return failed(flags, checksumField, seq, compressed, `DEFLATE: the ${to - from}-byte compressed body inflates to nothing`, st);
+    if (n === 0) return failed(out, `DEFLATE: the ${to - from}-byte compressed body inflates to nothing`);
     // The compressed bytes are spent: the inflated message takes their place in the slab (one copy, no allocation).
     if (base >= 0 && src === slab) slabRewind(base);
     const at = slabFor(n);
     slab.set(inflatedBytes().subarray(0, n), at);
-    return { payload: new Uint8Array(slab.buffer, at, n), checksumField, seq, compressed, flags, state: st };
+    out.payload = new Uint8Array(slab.buffer, at, n);
+    return true;
   } catch (e) {
     if (!(e instanceof InflateError)) throw e;
-    if (e.message.startsWith('output exceeds')) return failed(flags, checksumField, seq, compressed, `DEFLATE: body inflates past ${max} bytes`, st);
-    return failed(flags, checksumField, seq, compressed, `DEFLATE: ${e.message} (compressed body of ${to - from} bytes)`, st);
+    if (e.message.startsWith('output exceeds')) return failed(out, `DEFLATE: body inflates past ${max} bytes`);
+    return failed(out, `DEFLATE: ${e.message} (compressed body of ${to - from} bytes)`);
   }
 }
 

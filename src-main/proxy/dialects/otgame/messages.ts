@@ -18,7 +18,7 @@ export interface NamedMessage {
   readonly flags: string[];
 }
 
-/** One reader for every call: nameMessages is synchronous and never re-entered. */
+/** One reader for every call: nameMessages and walkMessages are synchronous and never re-entered. */
 const READER = new Reader(new Uint8Array(0));
 
 /** At most this many batched messages are listed per frame (a map burst can hold hundreds). */
@@ -73,4 +73,45 @@ export function nameMessages(service: Service, dir: Dir, payload: Uint8Array, ct
     if (then) body.then = then;
   }
   return { type, code, body, flags };
+}
+
+/**
+ * The flags nameMessages would add (UNKNOWN_OPCODE, TRUNCATED_FIELD, MULTI),
+ * without building the body: the proxy needs every message's name and
+ * flags at once, its fields only when someone looks (OtMessage.body). The
+ * same decoders run with the reader walking (text skipped, not made into
+ * strings) into throwaway entries, so they stop where a full decode stops.
+ * Per small message this is most of what decoding fields cost beyond XTEA
+ * (bench/otgame.bench.ts).
+ */
+export function walkMessages(service: Service, dir: Dir, payload: Uint8Array, ctx: FieldContext, flags: string[]): void {
+  if (payload.length === 0) return;
+  const r = READER;
+  r.reset(payload);
+  r.walking = true;
+  let op = payload[0]!;
+  let count = 0;
+  try {
+    for (;;) {
+      r.pos++;
+      count++;
+      const decode = fieldDecoder(service, dir, op);
+      if (!decode) {
+        if (!isKnownOpcode(service, dir, op) && !flags.includes('UNKNOWN_OPCODE')) flags.push('UNKNOWN_OPCODE');
+        break;
+      }
+      try {
+        if (!decode(r, ctx, {})) break;
+      } catch (e) {
+        if (!(e instanceof FieldError)) throw e;
+        flags.push('TRUNCATED_FIELD');
+        break;
+      }
+      if (r.left === 0) break;
+      op = payload[r.pos]!;
+    }
+  } finally {
+    r.walking = false;
+  }
+  if (count > 1) flags.push('MULTI');
 }

@@ -27,6 +27,13 @@ export interface Position {
 export class Reader {
   pos: number;
   bytes: Uint8Array;
+  /**
+   * Walking: the decoders only need to find where each message ends (names
+   * and flags), not its values, so text is length-checked and skipped
+   * (no string made) and u64 values are not assembled. Same bounds checks,
+   * same errors: a walk fails exactly where a full decode fails.
+   */
+  walking = false;
   constructor(bytes: Uint8Array, start = 0) {
     this.bytes = bytes;
     this.pos = start;
@@ -70,6 +77,7 @@ export class Reader {
   u64(what = 'u64'): number | string {
     const lo = this.u32(what);
     const hi = this.u32(what);
+    if (this.walking) return 0;
     const v = BigInt(hi) * 4294967296n + BigInt(lo);
     return v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v.toString();
   }
@@ -85,6 +93,7 @@ export class Reader {
     this.#need(len, what);
     const start = this.pos;
     this.pos += len;
+    if (this.walking) return '';
     // ASCII (most game text): no view, no decoder, one native call.
     for (let i = start; i < start + len; i++) {
       if (b[i]! >= 0x80) {

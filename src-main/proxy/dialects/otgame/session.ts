@@ -13,11 +13,12 @@ import { type Dir } from '../../../../src-shared/records';
 import { type DialectContext, type DialectSession, type ProxyMessage } from '../../dialect';
 import { readCharacterList, writeCharacterList, type World } from './charlist';
 import { detectLayout } from './detect';
-import { decodeFrame, encodeFrame, MAX_INFLATED, type DecodedFrame, type FrameState } from './frame';
+import { decodeFrameInto, encodeFrame, FrameResult, MAX_INFLATED, type FrameState } from './frame';
 import { framingForVersion, versionText, type ChecksumMode, type FrameLayout } from './framing';
 import { parseLoginPacket, type LoginPacket } from './login-packet';
-import { nameMessages } from './messages';
-import { type Service } from './opcodes';
+import { nameMessages, walkMessages } from './messages';
+import { OtMessage } from './ot-message';
+import { opcodeName, type Service } from './opcodes';
 import { type FieldContext } from './fields';
 import { encodePdu } from './pdu';
 import { FieldError, Reader } from './reader';
@@ -80,6 +81,8 @@ export class OtGameSession implements DialectSession {
   /** requestKeys waiting for their answer, by the direction the answer travels. */
   readonly #pending: Record<Dir, { key: string; codes: readonly number[] | null }[]> = { c2s: [], s2c: [] };
   #nextKey = 1;
+  /** Where decodeFrameInto writes each frame's outcome (one object for the session, not one per frame). */
+  readonly #result = new FrameResult();
 
   constructor(ctx: DialectContext, opts: OtSessionOptions) {
     this.#ctx = ctx;
@@ -139,24 +142,36 @@ export class OtGameSession implements DialectSession {
     const flags: string[] = [this.#service === 'login' ? 'LOGIN' : 'GAME'];
     if (this.#layout === 'blocks') flags.push('BLOCKS');
     if (wire.length - 2 > MAX_INFLATED) flags.push('OVERSIZED');
-    const frame = closed ? undefined : decodeFrame(wire, state, flags);
+    if (closed) return this.#opaque(d, wire, state, flags, this.#opts.serverKey ? NO_KEY : undefined);
+    const r = this.#result;
+    decodeFrameInto(wire, state, flags, r);
     const isLoginPacket = d.dir === 'c2s' && !this.#loginSeen;
-    if (!frame) return this.#opaque(d, wire, state, flags, this.#opts.serverKey ? NO_KEY : undefined);
-    let error = frame.error;
-    const seq = frame.seq;
+    let error = r.error;
+    const seq = r.seq;
     if (seq !== null && !error) {
       const v = d.sequence.check(seq);
       if (v.flag) flags.push(v.flag);
       if (v.error) error = v.error;
     } else if (seq !== null) d.sequence.check(seq);
-    const meta: FrameMeta = frame; // the decoded frame carries its state, sequence and compression
-    if (isLoginPacket) return this.#loginPacket(d, wire, frame, flags, error, meta);
-    if (!frame.payload) return this.#message(d, { type: 'UNDECODED', code: -1, wire, flags, error, meta, seq });
-    const named = nameMessages(this.#service ?? 'game', d.dir, frame.payload, this.#fieldContext, flags);
+    const payload = r.payload;
+    if (payload && !isLoginPacket && this.#service !== 'login') {
+      // The hot path: a game frame's message, named and flagged now (walkMessages), its fields decoded when first read (OtMessage).
+      walkMessages('game', d.dir, payload, this.#fieldContext, flags);
+      const code = payload.length === 0 ? -1 : payload[0]!;
+      const type = code < 0 ? 'EMPTY' : opcodeName('game', d.dir, code);
+      const msg = new OtMessage(d.dir, type, code, seq, flags, wire, payload, state, r.compressed, 'game', this.#fieldContext);
+      if (error) msg.error = error;
+      this.#link(d, msg);
+      return msg;
+    }
+    const meta: FrameMeta = { state, seq, compressed: r.compressed };
+    if (isLoginPacket) return this.#loginPacket(d, wire, payload, flags, error, meta);
+    if (!payload) return this.#message(d, { type: 'UNDECODED', code: -1, wire, flags, error, meta, seq });
+    const named = nameMessages(this.#service ?? 'game', d.dir, payload, this.#fieldContext, flags);
     let rewritten: Uint8Array | undefined;
     let body: Record<string, unknown> = named.body;
     if (this.#service === 'login' && d.dir === 's2c') {
-      const rw = this.#worlds(frame.payload, state, frame);
+      const rw = this.#worlds(payload, meta);
       if (rw) {
         rewritten = rw.wire;
         body = { ...body, worldsRewrittenTo: `${this.#opts.rewriteWorldsTo!.host}:${this.#opts.rewriteWorldsTo!.port}` };
@@ -167,7 +182,7 @@ export class OtGameSession implements DialectSession {
       type: named.type,
       code: named.code,
       wire,
-      plain: this.#service === 'login' && d.dir === 's2c' ? maskLoginAnswer(frame.payload) : frame.payload,
+      plain: this.#service === 'login' && d.dir === 's2c' ? maskLoginAnswer(payload) : payload,
       body,
       flags,
       error,
@@ -191,10 +206,10 @@ export class OtGameSession implements DialectSession {
     return this.#message(d, { type: 'ENCRYPTED', code: -1, wire, flags, meta: { state, seq, compressed }, seq, ...(error ? { error } : {}) });
   }
 
-  #loginPacket(d: Direction, wire: Uint8Array, frame: DecodedFrame, flags: string[], frameError: string | undefined, meta: FrameMeta): ProxyMessage {
+  #loginPacket(d: Direction, wire: Uint8Array, payload: Uint8Array | undefined, flags: string[], frameError: string | undefined, meta: FrameMeta): ProxyMessage {
     this.#loginSeen = true;
-    if (!frame.payload) return this.#message(d, { type: 'UNDECODED', code: -1, wire, flags, error: frameError, meta, seq: frame.seq });
-    const login: LoginPacket = parseLoginPacket(frame.payload, this.#opts.serverKey, this.#opts.protocolVersion ?? 0);
+    if (!payload) return this.#message(d, { type: 'UNDECODED', code: -1, wire, flags, error: frameError, meta, seq: meta.seq });
+    const login: LoginPacket = parseLoginPacket(payload, this.#opts.serverKey, this.#opts.protocolVersion ?? 0);
     this.#service = login.service;
     flags[0] = login.service === 'login' ? 'LOGIN' : 'GAME';
     if (login.version) this.#applyVersion(login.version, !!this.#opts.protocolVersion);
@@ -224,16 +239,16 @@ export class OtGameSession implements DialectSession {
     return {
       dir: d.dir,
       type,
-      code: frame.payload[0] ?? -1,
-      seq: frame.seq,
+      code: payload[0] ?? -1,
+      seq: meta.seq,
       ref: null,
       flags,
       wire,
-      plain: this.#redactedLoginPlain(frame.payload, login),
+      plain: this.#redactedLoginPlain(payload, login),
       body: login.fields,
       ...((login.error ?? frameError) ? { error: frameError ?? login.error } : {}),
       requestKey: key,
-      ...this.#answer('c2s', frame.payload[0] ?? -1),
+      ...this.#answer('c2s', payload[0] ?? -1),
       forward: true,
       meta,
     };
@@ -260,7 +275,7 @@ export class OtGameSession implements DialectSession {
   }
 
   /** The character list re-encoded with its worlds pointing at the proxy, when asked to. */
-  #worlds(payload: Uint8Array, state: FrameState, frame: DecodedFrame): { wire: Uint8Array } | undefined {
+  #worlds(payload: Uint8Array, meta: FrameMeta): { wire: Uint8Array } | undefined {
     // Walk the login messages to the 0x64 list: MOTD (0x14) and session key (0x28) come first.
     const r = new Reader(payload);
     const head: Uint8Array[] = [];
@@ -288,7 +303,7 @@ export class OtGameSession implements DialectSession {
           plain.set(p, o);
           o += p.length;
         }
-        return { wire: encodeFrame(plain, state, { seq: frame.seq ?? 0, compress: frame.compressed }) };
+        return { wire: encodeFrame(plain, meta.state, { seq: meta.seq ?? 0, compress: meta.compressed }) };
       }
     } catch (e) {
       if (e instanceof FieldError) return undefined;
@@ -318,26 +333,36 @@ export class OtGameSession implements DialectSession {
     d: Direction,
     m: { type: string; code: number; wire: Uint8Array; flags: string[]; error?: string; meta: FrameMeta; seq: number | null; plain?: Uint8Array; body?: unknown },
   ): ProxyMessage {
-    let requestKey: string | undefined;
-    if (this.#service === 'game' && (m.code === 0x1d || m.code === 0x1e)) {
-      const isRequest = (d.dir === 'c2s' && m.code === 0x1d) || (d.dir === 's2c' && m.code === 0x1e);
-      if (isRequest) {
-        requestKey = `ping-${this.#nextKey++}`;
-        this.#expect(d.dir === 'c2s' ? 's2c' : 'c2s', requestKey, [m.code]);
-      }
-    }
-    if (this.#service === 'game' && d.dir === 's2c' && m.code === 0x1f) {
-      requestKey = `challenge-${this.#nextKey++}`;
-      this.#expect('c2s', requestKey, [0x0a]);
-    }
-    const answers = requestKey || m.code < 0 ? undefined : this.#answer(d.dir, m.code).answers;
     const msg: Mutable<ProxyMessage> = { dir: d.dir, type: m.type, code: m.code, seq: m.seq, ref: null, flags: m.flags, wire: m.wire, forward: true, meta: m.meta };
     if (m.plain) msg.plain = m.plain;
     if (m.body !== undefined) msg.body = m.body;
     if (m.error) msg.error = m.error;
-    if (requestKey) msg.requestKey = requestKey;
-    if (answers) msg.answers = answers;
+    this.#link(d, msg);
     return msg;
+  }
+
+  /** Sets requestKey on a message that waits for an answer (ping, challenge), answers on one that is an answer. */
+  #link(d: Direction, msg: { readonly code: number; requestKey?: string | number | undefined; answers?: string | number | undefined }): void {
+    const code = msg.code;
+    let requestKey: string | undefined;
+    if (this.#service === 'game' && (code === 0x1d || code === 0x1e)) {
+      const isRequest = (d.dir === 'c2s' && code === 0x1d) || (d.dir === 's2c' && code === 0x1e);
+      if (isRequest) {
+        requestKey = `ping-${this.#nextKey++}`;
+        this.#expect(d.dir === 'c2s' ? 's2c' : 'c2s', requestKey, [code]);
+      }
+    }
+    if (this.#service === 'game' && d.dir === 's2c' && code === 0x1f) {
+      requestKey = `challenge-${this.#nextKey++}`;
+      this.#expect('c2s', requestKey, [0x0a]);
+    }
+    if (requestKey) {
+      msg.requestKey = requestKey;
+      return;
+    }
+    if (code < 0) return;
+    const answers = this.#answer(d.dir, code).answers;
+    if (answers) msg.answers = answers;
   }
 
   encode(msg: ProxyMessage): Uint8Array {
@@ -353,7 +378,8 @@ export class OtGameSession implements DialectSession {
       const i = Math.abs(offset) % plain.length;
       plain[i] = plain[i]! ^ 0xff;
       const wire = encodeFrame(plain, meta.state, { seq: meta.seq ?? 0, compress: meta.compressed });
-      return { ...msg, wire, plain, flags: [...msg.flags, 'CORRUPTED'], meta: { ...meta, rewritten: undefined } };
+      // body named explicitly: an OtMessage's body is a getter, which a spread does not copy.
+      return { ...msg, body: msg.body, wire, plain, flags: [...msg.flags, 'CORRUPTED'], meta: { ...meta, rewritten: undefined } };
     }
     // Unreadable or login frame: flip a byte after the header (the receiver sees a bad checksum or garbage).
     const head = msg.wire.length > 6 ? 6 : 2;
@@ -361,7 +387,7 @@ export class OtGameSession implements DialectSession {
     const wire = msg.wire.slice();
     const i = head + (Math.abs(offset) % (wire.length - head));
     wire[i] = wire[i]! ^ 0xff;
-    return { ...msg, wire, flags: [...msg.flags, 'CORRUPTED'], meta: { ...meta, rewritten: undefined } };
+    return { ...msg, body: msg.body, wire, flags: [...msg.flags, 'CORRUPTED'], meta: { ...meta, rewritten: undefined } };
   }
 
   pdu(msg: ProxyMessage): Uint8Array {
