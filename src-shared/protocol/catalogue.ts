@@ -22,6 +22,7 @@ import {
   string,
   union,
   uuid,
+  validate,
   type Infer,
   type Schema,
 } from './schema';
@@ -437,6 +438,6 @@ export function validateBody(def: MessageDef, response: boolean, body: unknown):
       ? `${def.name} is never sent as a RESPONSE`
       : `${def.name} is only sent as a RESPONSE (set the RESPONSE flag and ref)`;
   }
-  return schema.check(body, def.name);
+  return validate(schema, body, def.name);
 }
 

@@ -3,15 +3,21 @@
  * types. Written here (rather than taking a schema library) because errors
  * must name the message and the field the way the protocol's users read
  * them — `PLAYER_MOVE.direction: expected one of n, ne, …` — and because it
- * runs on every decoded frame, so it does no allocation on success.
+ * runs on every decoded frame.
  *
- * `check` returns null when the value is valid, else one message.
+ * Two entry points: `ok` answers valid or not and allocates nothing (no
+ * path strings: building `PLAYER_MOVE.args.x` for every field was most of
+ * what a client allocated per received frame); `check` returns null when
+ * the value is valid, else one message naming the field. `validate` runs
+ * `ok` and asks `check` only for the message of an invalid value.
  */
 
 export interface Schema<T> {
   /** Short description of what is expected, used in messages. */
   readonly expected: string;
   check(value: unknown, path: string): string | null;
+  /** Whether `value` is valid, with no allocation (the same verdict as `check(value, …) === null`). */
+  ok(value: unknown): boolean;
   /** Phantom field carrying the inferred type. */
   readonly __type?: T;
 }
@@ -53,7 +59,12 @@ export function describe(value: unknown): string {
   }
 }
 
-export const any: Schema<unknown> = { expected: 'any value', check: () => null };
+/** null when `value` is valid, else the message `check` gives (the fast path allocates nothing). */
+export function validate(schema: Schema<unknown>, value: unknown, path: string): string | null {
+  return schema.ok(value) ? null : schema.check(value, path);
+}
+
+export const any: Schema<unknown> = { expected: 'any value', check: () => null, ok: () => true };
 
 export function string(opts: { min?: number; max?: number; pattern?: RegExp; expected?: string } = {}): Schema<string> {
   const expected = opts.expected ?? 'a string';
@@ -66,6 +77,11 @@ export function string(opts: { min?: number; max?: number; pattern?: RegExp; exp
       if (opts.pattern && !opts.pattern.test(v)) return fail(path, expected, v);
       return null;
     },
+    ok: (v) =>
+      typeof v === 'string' &&
+      (opts.min === undefined || v.length >= opts.min) &&
+      (opts.max === undefined || v.length <= opts.max) &&
+      (!opts.pattern || opts.pattern.test(v)),
   };
 }
 
@@ -81,6 +97,7 @@ export function integer(opts: { min?: number; max?: number } = {}): Schema<numbe
   return {
     expected,
     check: (v, path) => (typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max ? null : fail(path, expected, v)),
+    ok: (v) => typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max,
   };
 }
 
@@ -88,23 +105,25 @@ export function number(): Schema<number> {
   return {
     expected: 'a number',
     check: (v, path) => (typeof v === 'number' && Number.isFinite(v) ? null : fail(path, 'a number', v)),
+    ok: (v) => typeof v === 'number' && Number.isFinite(v),
   };
 }
 
 export const boolean: Schema<boolean> = {
   expected: 'true or false',
   check: (v, path) => (typeof v === 'boolean' ? null : fail(path, 'true or false', v)),
+  ok: (v) => typeof v === 'boolean',
 };
 
 export function literal<const T extends string | number | boolean>(value: T): Schema<T> {
   const expected = JSON.stringify(value);
-  return { expected, check: (v, path) => (v === value ? null : fail(path, expected, v)) };
+  return { expected, check: (v, path) => (v === value ? null : fail(path, expected, v)), ok: (v) => v === value };
 }
 
 export function oneOf<const T extends readonly string[]>(values: T): Schema<T[number]> {
   const set = new Set<unknown>(values);
   const expected = `one of ${values.join(', ')}`;
-  return { expected, check: (v, path) => (set.has(v) ? null : fail(path, expected, v)) };
+  return { expected, check: (v, path) => (set.has(v) ? null : fail(path, expected, v)), ok: (v) => set.has(v) };
 }
 
 export function array<T>(item: Schema<T>, opts: { max?: number; min?: number } = {}): Schema<T[]> {
@@ -121,6 +140,13 @@ export function array<T>(item: Schema<T>, opts: { max?: number; min?: number } =
       }
       return null;
     },
+    ok(v) {
+      if (!Array.isArray(v)) return false;
+      if (opts.min !== undefined && v.length < opts.min) return false;
+      if (opts.max !== undefined && v.length > opts.max) return false;
+      for (let i = 0; i < v.length; i++) if (!item.ok(v[i])) return false;
+      return true;
+    },
   };
 }
 
@@ -130,6 +156,7 @@ export function optional<T>(inner: Schema<T>): OptionalSchema<T> {
     inner,
     expected: inner.expected,
     check: (v, path) => (v === undefined ? null : inner.check(v, path)),
+    ok: (v) => v === undefined || inner.ok(v),
   };
 }
 
@@ -141,6 +168,7 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
 export const anyObject: Schema<Record<string, unknown>> = {
   expected: 'an object',
   check: (v, path) => (isPlainObject(v) ? null : fail(path, 'an object', v)),
+  ok: isPlainObject,
 };
 
 /** An object with the given members; unknown members are ignored (spec §5). */
@@ -163,6 +191,19 @@ export function object<S extends Shape>(shape: S): Schema<InferShape<S>> & { rea
         if (e) return e;
       }
       return null;
+    },
+    ok(v) {
+      if (!isPlainObject(v)) return false;
+      for (let i = 0; i < keys.length; i++) {
+        const k = keys[i]!;
+        const s = shape[k]!;
+        if (!Object.prototype.hasOwnProperty.call(v, k)) {
+          if ('optional' in s) continue;
+          return false;
+        }
+        if (!s.ok(v[k])) return false;
+      }
+      return true;
     },
   };
 }
@@ -192,6 +233,10 @@ export function union<A extends readonly Schema<unknown>[]>(
       if (best >= 0) return errs![best]!;
       const parts = errs!.map((e) => (e.startsWith(path) ? e.slice(path.length).replace(/^[.:]\s?/, '') : e));
       return `${path}: expected ${label} (${parts.join('; or ')})`;
+    },
+    ok(v) {
+      for (let i = 0; i < alternatives.length; i++) if (alternatives[i]!.ok(v)) return true;
+      return false;
     },
   };
 }
@@ -231,6 +276,11 @@ export function record<T>(value: Schema<T>): Schema<Record<string, T>> {
       }
       return null;
     },
+    ok(v) {
+      if (!isPlainObject(v)) return false;
+      for (const k in v) if (Object.prototype.hasOwnProperty.call(v, k) && !value.ok(v[k])) return false;
+      return true;
+    },
   };
 }
 
@@ -239,6 +289,7 @@ export const id: Schema<string | number> = {
   expected: 'a string or an integer id',
   check: (v, path) =>
     typeof v === 'string' || (typeof v === 'number' && Number.isInteger(v)) ? null : fail(path, 'a string or an integer id', v),
+  ok: (v) => typeof v === 'string' || (typeof v === 'number' && Number.isInteger(v)),
 };
 
 export const b64url = (bytes: number): Schema<string> => {
