@@ -207,7 +207,7 @@ export class ReferenceServer {
       }
     });
     world.on('event', (e) => {
-      const targets = e.to ? [e.to] : e.near ? [...world.playersSeeing(e.near)] : undefined;
+      const targets = e.to ? [e.to] : e.near ? world.playersSeeing(e.near) : undefined;
       if (targets?.length === 0) return;
       this.events.broadcast(e.name, e.data, targets);
     });

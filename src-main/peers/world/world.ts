@@ -416,11 +416,14 @@ export class World extends EventEmitter<{ change: [WorldChange]; event: [{ name:
   }
 
   /** Who sees a point (the players to refresh after a local change). */
-  *playersSeeing(at: Point): Generator<string> {
+  /** The players whose view includes `at`. */
+  playersSeeing(at: Point): string[] {
+    const out: string[] = [];
     for (const id of this.entityGrid.near(at.x, at.y, this.rules.viewX, this.rules.viewY)) {
       const p = this.players.get(id);
-      if (p && Math.abs(at.x - p.position.x) <= this.rules.viewX && Math.abs(at.y - p.position.y) <= this.rules.viewY) yield id;
+      if (p && Math.abs(at.x - p.position.x) <= this.rules.viewX && Math.abs(at.y - p.position.y) <= this.rules.viewY) out.push(id);
     }
+    return out;
   }
 
   playerIds(): IterableIterator<string> {
