@@ -15,7 +15,9 @@
  *   at the root that is a `replace` of "" (apply it with `allowRoot`).
  *
  * Subtrees that are the same object are skipped without being walked, so
- * diffing two versions of one copy-on-write history costs what changed.
+ * diffing two versions of one copy-on-write history costs what changed;
+ * equal subtrees that are distinct objects are compared before any path is
+ * built for them.
  */
 import { deepEqual, hasOwn, isPlainObject, type JsonObject, type JsonValue } from './json';
 import { type Op } from './ops';
@@ -34,6 +36,17 @@ function walk(a: JsonValue, b: JsonValue, path: string, out: Op[]): void {
   out.push({ op: 'replace', path, value: b });
 }
 
+/**
+ * Whether a member must be walked. Equal subtrees that are different
+ * objects (a view rebuilt from the game, a body parsed again) are compared
+ * without building their paths: the paths were most of what a diff of a
+ * rebuilt view allocated, for members that turned out equal.
+ */
+function differ(x: JsonValue, y: JsonValue): boolean {
+  if (x === y) return false;
+  return typeof x !== 'object' || x === null || !deepEqual(x, y);
+}
+
 function objects(a: JsonObject, b: JsonObject, path: string, out: Op[]): void {
   let common = 0;
   for (const k in a) {
@@ -46,7 +59,7 @@ function objects(a: JsonObject, b: JsonObject, path: string, out: Op[]): void {
     // Identity first: between versions of one history most members are shared, and building their paths was most of the cost.
     const x = a[k]!;
     const y = b[k]!;
-    if (x !== y) walk(x, y, childPointer(path, k), out);
+    if (differ(x, y)) walk(x, y, childPointer(path, k), out);
   }
   // b has members a lacks only if it has more than the ones they share.
   let inB = 0;
@@ -68,7 +81,7 @@ function arrays(a: readonly JsonValue[], b: readonly JsonValue[], path: string, 
   }
   const mark = out.length;
   const paired = Math.min(endA - start, endB - start);
-  for (let k = 0; k < paired; k++) walk(a[start + k]!, b[start + k]!, childPointer(path, start + k), out);
+  for (let k = 0; k < paired; k++) if (differ(a[start + k]!, b[start + k]!)) walk(a[start + k]!, b[start + k]!, childPointer(path, start + k), out);
   if (endA - start > paired) {
     for (let i = endA - 1; i >= start + paired; i--) out.push({ op: 'remove', path: childPointer(path, i) });
   } else {

@@ -32,17 +32,20 @@ export class ViewChanges {
       return;
     }
     if (c.kind !== 'local') return;
+    // Keys once per change, not once per viewer (a change is seen by several players).
+    const keys = c.entries.map((e) => `${e.section}/${e.id}`);
+    const players = c.entries.filter((e) => e.section === 'players').map((e) => e.id);
     for (const point of c.points) {
       for (const viewer of this.world.playersSeeing(point)) {
         if (this.whole.has(viewer)) continue;
         // The viewer itself moved (or arrived): everything around it may be new.
-        if (c.entries.some((e) => e.section === 'players' && e.id === viewer)) {
+        if (players.includes(viewer)) {
           this.markWhole(viewer);
           continue;
         }
         let mine = this.entries.get(viewer);
         if (!mine) this.entries.set(viewer, (mine = new Map()));
-        for (const e of c.entries) mine.set(`${e.section}/${e.id}`, e);
+        for (let i = 0; i < keys.length; i++) mine.set(keys[i]!, c.entries[i]!);
         if (mine.size > MAX_ENTRIES) this.markWhole(viewer);
       }
     }
