@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { decodeSummary, encodeSummary, MAX_META_TEXT, summaryComment } from './packet-meta';
+import { decodeSummary, encodeSummary, MAX_META_TEXT, planSummaryComment, summaryComment, writeSummaryComment } from './packet-meta';
 import { type MessageRecord } from '../../src-shared/records';
 
 const record = fc.record({
@@ -74,5 +74,33 @@ describe('the binary packet summary', () => {
       summaryComment({ id: 7, session: 3, dir: 's2c', time: 0, dialect: 'up2', type: 'HEARTBEAT', code: 5, seq: 2, ref: 1, flags: ['RESPONSE', 'P0'], wireSize: 40, bodySize: 9, latencyMs: 1.5, faults: ['drop'] }, 'wire'),
     );
     expect(c).toEqual({ id: 7, session: 3, dir: 's2c', type: 'HEARTBEAT', seq: 2, ref: 1, flags: ['RESPONSE', 'P0'], wireSize: 40, bodySize: 9, latencyMs: 1.5, faults: ['drop'], pdu: 'wire' });
+  });
+});
+
+describe('the summary comment written as bytes', () => {
+  it('is byte for byte the summaryComment text, or declines (null) for the records that need the text path', () => {
+    const extreme = fc.record({
+      id: fc.oneof(fc.nat(), fc.constant(Number.MAX_SAFE_INTEGER)),
+      session: fc.nat({ max: 0xffffffff }),
+      seq: fc.option(fc.oneof(fc.nat({ max: 0xffffffff }), fc.constant(-1), fc.constant(1.5), fc.constant(Number.NaN))),
+      wireSize: fc.oneof(fc.nat(), fc.constant(0), fc.constant(1e21)),
+    });
+    fc.assert(
+      fc.property(record, extreme, fc.constantFrom('plain' as const, 'wire' as const, 'none' as const), fc.boolean(), (base, x, kind, frozen) => {
+        const r = { ...base, ...x, flags: frozen ? Object.freeze([...base.flags]) : base.flags } as MessageRecord;
+        const plan = planSummaryComment(r, kind);
+        if (plan === null) {
+          expect(Boolean(r.error) || Boolean(r.faults?.length)).toBe(true);
+          return;
+        }
+        const buf = new Uint8Array(plan.length + 8).fill(0xee);
+        const end = writeSummaryComment(plan, buf, 4);
+        expect(end).toBe(4 + plan.length);
+        expect(new TextDecoder().decode(buf.subarray(4, end))).toBe(summaryComment(r, kind));
+        expect(buf[3]).toBe(0xee);
+        expect(buf[end]).toBe(0xee);
+      }),
+      { numRuns: 500 },
+    );
   });
 });

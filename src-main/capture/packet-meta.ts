@@ -185,3 +185,138 @@ export function summaryComment(r: MessageRecord, pduKind: PduKind): string {
 
 /** A number as JSON writes it (null for null, NaN and infinities). */
 const num = (n: number | null | undefined): string => (typeof n === 'number' && Number.isFinite(n) ? String(n) : 'null');
+
+/**
+ * The same comment as summaryComment, sized and then written as bytes
+ * straight into the block (the writer's hot path): no string per record.
+ * Records with an error or faults, and ids or sessions that are not plain
+ * integers, are rare and go through summaryComment instead (`null`).
+ */
+export interface CommentBytes {
+  readonly length: number;
+  readonly record: MessageRecord;
+  readonly type: Uint8Array;
+  readonly flags: Uint8Array;
+  /** The latency as JSON writes it (the one number that is usually a fraction). */
+  readonly latency: string | undefined;
+  readonly pdu: PduKind;
+}
+
+const ascii = (s: string): Uint8Array => utf8e.encode(s);
+const P = {
+  id: ascii('{"id":'),
+  session: ascii(',"session":'),
+  c2s: ascii(',"dir":"c2s","type":'),
+  s2c: ascii(',"dir":"s2c","type":'),
+  seq: ascii(',"seq":'),
+  ref: ascii(',"ref":'),
+  flags: ascii(',"flags":'),
+  wireSize: ascii(',"wireSize":'),
+  bodySize: ascii(',"bodySize":'),
+  latencyMs: ascii(',"latencyMs":'),
+  pairId: ascii(',"pairId":'),
+  wire: ascii(',"pdu":"wire"}'),
+  none: ascii(',"pdu":"none"}'),
+  plain: ascii('}'),
+  null: ascii('null'),
+};
+
+// Type names and flag lists repeat endlessly: their JSON is encoded once (flag lists by their shared array).
+const typeJson = new Map<string, Uint8Array>();
+const flagsJson = new Map<readonly string[], Uint8Array>();
+function jsonOfType(type: string): Uint8Array {
+  let b = typeJson.get(type);
+  if (!b) {
+    b = utf8e.encode(JSON.stringify(type));
+    if (typeJson.size < 4096) typeJson.set(type, b);
+  }
+  return b;
+}
+function jsonOfFlags(flags: readonly string[]): Uint8Array {
+  let b = flagsJson.get(flags);
+  if (!b) {
+    b = utf8e.encode(JSON.stringify(flags));
+    if (Object.isFrozen(flags) && flagsJson.size < 1024) flagsJson.set(flags, b);
+  }
+  return b;
+}
+
+const isCount = (n: unknown): n is number => typeof n === 'number' && Number.isSafeInteger(n) && n >= 0;
+function digits(n: number): number {
+  let d = 1;
+  while (n >= 10) {
+    n = Math.floor(n / 10);
+    d++;
+  }
+  return d;
+}
+/** Length of num(n) without building it when n is a count. */
+const numLength = (n: number | null | undefined): number => (isCount(n) ? digits(n) : num(n).length);
+
+export function planSummaryComment(r: MessageRecord, pduKind: PduKind): CommentBytes | null {
+  if (r.error || r.faults?.length || !isCount(r.id) || !isCount(r.session)) return null;
+  const type = jsonOfType(r.type);
+  const flags = jsonOfFlags(r.flags);
+  const latency = r.latencyMs !== undefined ? num(r.latencyMs) : undefined;
+  let length =
+    P.id.length + digits(r.id) + P.session.length + digits(r.session) + P.c2s.length + type.length +
+    P.seq.length + numLength(r.seq) + P.ref.length + numLength(r.ref) + P.flags.length + flags.length +
+    P.wireSize.length + numLength(r.wireSize) + P.bodySize.length + numLength(r.bodySize) + P[pduKind].length;
+  if (latency !== undefined) length += P.latencyMs.length + latency.length;
+  if (r.pairId !== undefined) length += P.pairId.length + numLength(r.pairId);
+  return { length, record: r, type, flags, latency, pdu: pduKind };
+}
+
+/** Writes a planned comment at `at`; returns where it ends. */
+export function writeSummaryComment(c: CommentBytes, buf: Uint8Array, at: number): number {
+  const r = c.record;
+  let o = put(buf, at, P.id);
+  o = putNum(buf, o, r.id);
+  o = put(buf, o, P.session);
+  o = putNum(buf, o, r.session);
+  o = put(buf, o, r.dir === 's2c' ? P.s2c : P.c2s);
+  o = put(buf, o, c.type);
+  o = put(buf, o, P.seq);
+  o = putNum(buf, o, r.seq);
+  o = put(buf, o, P.ref);
+  o = putNum(buf, o, r.ref);
+  o = put(buf, o, P.flags);
+  o = put(buf, o, c.flags);
+  o = put(buf, o, P.wireSize);
+  o = putNum(buf, o, r.wireSize);
+  o = put(buf, o, P.bodySize);
+  o = putNum(buf, o, r.bodySize);
+  if (c.latency !== undefined) {
+    o = put(buf, o, P.latencyMs);
+    for (let i = 0; i < c.latency.length; i++) buf[o++] = c.latency.charCodeAt(i);
+  }
+  if (r.pairId !== undefined) {
+    o = put(buf, o, P.pairId);
+    o = putNum(buf, o, r.pairId);
+  }
+  return put(buf, o, P[c.pdu]);
+}
+
+function put(buf: Uint8Array, at: number, bytes: Uint8Array): number {
+  // Most pieces are a few bytes: a loop beats set()'s call overhead.
+  if (bytes.length < 24) {
+    for (let i = 0; i < bytes.length; i++) buf[at + i] = bytes[i]!;
+  } else buf.set(bytes, at);
+  return at + bytes.length;
+}
+
+/** A number as num() writes it: digits for counts, the text otherwise (ASCII either way). */
+function putNum(buf: Uint8Array, at: number, n: number | null | undefined): number {
+  if (!isCount(n)) {
+    const s = num(n);
+    for (let i = 0; i < s.length; i++) buf[at + i] = s.charCodeAt(i);
+    return at + s.length;
+  }
+  const end = at + digits(n);
+  let o = end;
+  do {
+    buf[--o] = 0x30 + (n % 10);
+    n = Math.floor(n / 10);
+  } while (n > 0);
+  return end;
+}

@@ -13,7 +13,7 @@
 import { type MessageRecord } from '../../src-shared/records';
 import { Flag, HEADER_SIZE } from '../../src-shared/protocol';
 import { BlockType, EpbOpt, Opt, OTBRIDGE_PEN } from './pcapng/constants';
-import { clip, dirToEpb, MetaKind, MAX_META_TEXT, summaryComment } from './packet-meta';
+import { clip, dirToEpb, MetaKind, MAX_META_TEXT, planSummaryComment, summaryComment, writeSummaryComment, type CommentBytes } from './packet-meta';
 import { type PduKind } from './pdu/types';
 
 const PDU_KIND_CODE: Record<PduKind, number> = { none: 0, plain: 1, wire: 2 };
@@ -31,6 +31,17 @@ function cached(text: string): Buffer {
   return b;
 }
 
+// Flag lists are shared frozen arrays (one per combination): their text is looked up by the array, without a join per record.
+const flagText = new Map<readonly string[], Buffer>();
+function flagBytes(flags: readonly string[]): Buffer {
+  let b = flagText.get(flags);
+  if (!b) {
+    b = cached(flags.join(' ').slice(0, 1024));
+    if (Object.isFrozen(flags) && flagText.size < 1024) flagText.set(flags, b);
+  }
+  return b;
+}
+
 /** The PDU: bytes built by the dialect, or a UP/2.0 plaintext frame written in place from the header fields and `plain`. */
 export type PduSource =
   | { readonly kind: PduKind; readonly bytes: Uint8Array }
@@ -42,6 +53,8 @@ export interface RecordBlockPlan {
   readonly tags: Uint8Array;
   readonly pdu: PduSource;
   readonly pduLength: number;
+  /** The comment as bytes to write in place, or (rare records) as text. */
+  readonly commentBytes: CommentBytes | null;
   readonly comment: string;
   readonly commentLength: number;
   readonly dialect: Buffer;
@@ -60,16 +73,18 @@ export interface RecordBlockPlan {
 export function planRecordBlock(record: MessageRecord, tags: Uint8Array, pdu: PduSource, micros: number, bodyJson: Buffer | undefined): RecordBlockPlan {
   if (!Number.isSafeInteger(record.id) || record.id < 0) throw new RangeError(`id must be a non-negative integer, got ${record.id}`);
   const pduLength = 'up2' in pdu ? HEADER_SIZE + pdu.plain.length : pdu.bytes.length;
-  let comment = summaryComment(record, pdu.kind);
-  let commentLength = Buffer.byteLength(comment);
-  if (commentLength > 0xffff) {
+  let commentBytes = planSummaryComment(record, pdu.kind);
+  if (commentBytes && commentBytes.length > 0xffff) commentBytes = null; // an absurdly long type name: the text path below cuts it
+  let comment = commentBytes ? '' : summaryComment(record, pdu.kind);
+  let commentLength = commentBytes ? commentBytes.length : Buffer.byteLength(comment);
+  if (commentLength > 0xffff && !commentBytes) {
     // Only a flood of faults can make it this long; the binary summary keeps them.
     comment = summaryComment({ ...record, faults: [`${record.faults?.length ?? 0} faults`] }, pdu.kind);
     commentLength = Buffer.byteLength(comment);
   }
   const dialect = cached(record.dialect.slice(0, 64));
   const type = cached(record.type.slice(0, 256));
-  const flags = cached(record.flags.join(' ').slice(0, 1024));
+  const flags = flagBytes(record.flags);
   const error = record.error ? clip(record.error, MAX_META_TEXT) : '';
   const faults = record.faults?.length ? clip(record.faults.join('\n'), MAX_META_TEXT) : '';
   const errorLength = Buffer.byteLength(error);
@@ -85,7 +100,7 @@ export function planRecordBlock(record: MessageRecord, tags: Uint8Array, pdu: Pd
     (json ? 4 + pad4(5 + json.length) : 0) +
     4; // end of options
   const size = 12 + 20 + pad4(data) + options;
-  return { size, record, tags, pdu, pduLength, comment, commentLength, dialect, type, flags, error, errorLength, faults, faultsLength, summaryLength, bodyJson: json, micros };
+  return { size, record, tags, pdu, pduLength, commentBytes, comment, commentLength, dialect, type, flags, error, errorLength, faults, faultsLength, summaryLength, bodyJson: json, micros };
 }
 
 /** Writes the planned block at `at` (the buffer need not be zeroed). */
@@ -122,7 +137,8 @@ export function writeRecordBlock(p: RecordBlockPlan, buf: Buffer, at: number): v
   // opt_comment
   buf.writeUInt16LE(Opt.COMMENT, o);
   buf.writeUInt16LE(p.commentLength, o + 2);
-  buf.write(p.comment, o + 4, 'utf8');
+  if (p.commentBytes) writeSummaryComment(p.commentBytes, buf, o + 4);
+  else buf.write(p.comment, o + 4, 'utf8');
   o = zeroPad(buf, o + 4 + p.commentLength, 4 + p.commentLength, o);
   // epb_flags: the direction
   buf.writeUInt16LE(EpbOpt.FLAGS, o);

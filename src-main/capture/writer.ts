@@ -126,7 +126,8 @@ export class CaptureWriter extends EventEmitter<CaptureWriterEvents> {
   private timer: ReturnType<typeof setTimeout> | null = null;
   private buffered = 0;
   private readonly open = new Map<number, SessionMeta>();
-  private readonly tagCache = new Map<string, Uint8Array>();
+  /** Exported PDU tags by session and direction (a record's dialect is its session's): no key string per record. */
+  private readonly tagCache = new Map<number, SessionTags>();
   private readonly arenaPool: Buffer[] = [];
   private failure: Error | null = null;
   private closing = false;
@@ -192,7 +193,7 @@ export class CaptureWriter extends EventEmitter<CaptureWriterEvents> {
     const merged = mergeSessionMeta(this.open.get(meta.session), sanitizeSessionMeta(meta));
     if (merged.end !== undefined) this.open.delete(meta.session);
     else this.open.set(meta.session, merged);
-    for (const key of this.tagCache.keys()) if (key.startsWith(`${meta.session}/`)) this.tagCache.delete(key);
+    this.tagCache.delete(meta.session);
     const block = encodeCustomBlock(OTBRIDGE_PEN, encodeSessionBlockData(merged), { copyable: true, padByte: 0x20 });
     const time = typeof merged.end === 'number' ? merged.end : typeof merged.start === 'number' ? merged.start : Date.now();
     this.append(block, { id: merged.session, time, part: this.part, offset: 0, session: merged.session, code: 0, bits: EntryBits.SESSION_BLOCK });
@@ -275,15 +276,20 @@ export class CaptureWriter extends EventEmitter<CaptureWriterEvents> {
   }
 
   private cachedTags(record: MessageRecord): Uint8Array {
-    const key = `${record.session}/${record.dir}/${record.dialect}`;
-    let t = this.tagCache.get(key);
+    let s = this.tagCache.get(record.session);
+    if (!s || s.dialect !== record.dialect) {
+      if (this.tagCache.size > 4096) this.tagCache.clear();
+      s = { dialect: record.dialect, c2s: null, s2c: null };
+      this.tagCache.set(record.session, s);
+    }
+    let t = record.dir === 'c2s' ? s.c2s : s.s2c;
     if (!t) {
       const meta = this.open.get(record.session);
       const client = meta?.client;
       const server = meta?.server ?? meta?.proxy;
       t = record.dir === 'c2s' ? this.tags(record, client, server) : this.tags(record, server, client);
-      if (this.tagCache.size > 4096) this.tagCache.clear();
-      this.tagCache.set(key, t);
+      if (record.dir === 'c2s') s.c2s = t;
+      else s.s2c = t;
     }
     return t;
   }
@@ -466,6 +472,12 @@ export class CaptureWriter extends EventEmitter<CaptureWriterEvents> {
 }
 
 const EMPTY = Buffer.alloc(0);
+
+interface SessionTags {
+  readonly dialect: string;
+  c2s: Uint8Array | null;
+  s2c: Uint8Array | null;
+}
 
 const dirP2p = (dir: Dir): number => (dir === 'c2s' ? P2P_DIR_RECV : P2P_DIR_SENT);
 
