@@ -91,6 +91,31 @@ describe('sync module ticks', () => {
     expect(all.filter((s) => updates(s.sent) === 2)).toHaveLength(2);
   });
 
+  it('with slices, an ended session leaves its group, and a session started again is in one group only', () => {
+    const { server, start } = fakeServer();
+    sync = new SyncModule(server, { initialState: () => ({ n: 0 }), slices: 4 });
+    // Groups tick at 25, 50, 75 and 100 ms, then every 100 ms each.
+    const all = start(4);
+    const [gone, again] = [all[0]!, all[1]!];
+    server.sessions.delete(gone.session.id);
+    server.emit('sessionEnd', gone.session);
+    // Started again: it moves from the second group (ticks at 50) to the first (ticks at 25, 125, …).
+    server.emit('sessionStart', again.session);
+    vi.advanceTimersByTime(125);
+    const before = updates(again.sent);
+    sync.of(again.session)!.set('/n', 1);
+    // Were it still in the second group too, its change would leave at 150.
+    vi.advanceTimersByTime(50);
+    expect(updates(again.sent)).toBe(before);
+    vi.advanceTimersByTime(50);
+    expect(updates(again.sent)).toBe(before + 1);
+    // The ended session is not ticked any more: a change made on it stays unsent.
+    const sent = updates(gone.sent);
+    sync.of(gone.session)?.set('/n', 9);
+    vi.advanceTimersByTime(200);
+    expect(updates(gone.sent)).toBe(sent);
+  });
+
   it('treats slices below one, or fractional, as whole numbers of at least one', () => {
     const { server, start } = fakeServer();
     sync = new SyncModule(server, { initialState: () => ({ n: 0 }), slices: 0.5 });

@@ -50,6 +50,8 @@ export class SyncModule {
   private nextSliceAt = 0;
   /** Each session's group, given in turn at its start so that groups stay even. */
   private readonly sliceOf = new WeakMap<ServerSession, number>();
+  /** The sessions of each slice: a slice's tick visits its own, not every session of the server. */
+  private readonly groups: Set<ServerSession>[] = [];
   private sessionsStarted = 0;
 
   constructor(
@@ -58,7 +60,11 @@ export class SyncModule {
   ) {
     server.on('sessionStart', (s) => this.start(s));
     server.on('sessionResume', (s, since) => this.resume(s, since));
-    server.on('sessionEnd', (s) => this.of(s)?.dispose());
+    server.on('sessionEnd', (s) => {
+      this.of(s)?.dispose();
+      const k = this.sliceOf.get(s);
+      if (k !== undefined) this.groups[k]?.delete(s);
+    });
     server.handle('GAME_STATE_UPDATE', (ctx) => {
       const sync = this.require(ctx.session);
       const ack = sync.handleUpdate(ctx.frame.body as BodyOf<'GAME_STATE_UPDATE'>);
@@ -72,6 +78,7 @@ export class SyncModule {
     });
     // One timer drives every session's sync tick.
     this.slices = Math.max(1, Math.floor(opts.slices ?? 1));
+    for (let k = 0; k < this.slices; k++) this.groups.push(new Set());
     this.sliceMs = (opts.intervalMs ?? Timing.SYNC_INTERVAL_MS) / this.slices;
     this.timer = setInterval(() => this.tickSlice(), this.sliceMs);
     this.timer.unref();
@@ -126,8 +133,8 @@ export class SyncModule {
     if (this.nextSliceAt <= now) this.nextSliceAt = now + this.sliceMs;
     if (due.size === 0) return;
     this.opts.beforeTick?.();
-    for (const s of this.server.sessions.values()) {
-      if (s.attached && due.has(this.sliceOf.get(s)!)) this.of(s)?.tick();
+    for (const k of due) {
+      for (const s of this.groups[k]!) if (s.attached) this.of(s)?.tick();
     }
   }
 
@@ -139,7 +146,11 @@ export class SyncModule {
       ...(this.opts.owned ? { owned: this.opts.owned } : {}),
     });
     session.ext.set(KEY, sync);
-    this.sliceOf.set(session, this.sessionsStarted++ % this.slices);
+    const was = this.sliceOf.get(session);
+    if (was !== undefined) this.groups[was]!.delete(session);
+    const k = this.sessionsStarted++ % this.slices;
+    this.sliceOf.set(session, k);
+    this.groups[k]!.add(session);
     sync.on('batch', ({ batch, priority }) => {
       // While detached, batches stay in the history: the resume's catch-up covers them.
       if (!session.attached || this.catchingUp.has(session)) return;
