@@ -120,6 +120,27 @@ describe('resume', () => {
     expect(got[0]).toMatchObject({ name: 'x' });
   });
 
+  it('finds the session of a player: the first one bound while it lasts, then the next, none after both end', async () => {
+    t = await startTestServer();
+    const first = t.client();
+    await first.connect();
+    const second = t.client();
+    await second.connect();
+    const other = t.client({ credentials: { account: 'bot1', password: 'bot1' } });
+    await other.connect();
+    const ids = [...t.server.sessions.values()].map((s) => ({ id: s.id, player: s.playerId }));
+    const demo = ids.filter((s) => s.player === ids[0]!.player);
+    expect(demo).toHaveLength(2);
+    expect(t.server.sessionOfPlayer(demo[0]!.player)?.id).toBe(demo[0]!.id);
+    expect(t.server.sessionOfPlayer(ids[2]!.player)?.id).toBe(ids[2]!.id);
+    await first.logout();
+    expect(t.server.sessionOfPlayer(demo[0]!.player)?.id).toBe(demo[1]!.id);
+    await second.logout();
+    expect(t.server.sessionOfPlayer(demo[0]!.player)).toBeUndefined();
+    expect(t.server.sessionOfPlayer(ids[2]!.player)?.id).toBe(ids[2]!.id);
+    expect(t.server.sessionOfPlayer('nobody')).toBeUndefined();
+  });
+
   it('holds at most maxSessions sessions', async () => {
     t = await startTestServer({ maxSessions: 2 });
     await t.client().connect();

@@ -100,6 +100,8 @@ export class UpServer extends EventEmitter<{
   readonly tokens: TokenService;
   readonly accounts: AccountStore;
   readonly sessions = new Map<string, ServerSession>();
+  /** The sessions of each player, in the order they were bound: targeted events look players up many times a second. */
+  private readonly byPlayer = new Map<string, Set<ServerSession>>();
   private readonly handlers = new Map<number, Handler>();
   private readonly conns = new Set<ConnState>();
   private server: Server | null = null;
@@ -159,8 +161,10 @@ export class UpServer extends EventEmitter<{
     for (const s of this.sessions.values()) if (s.attached) yield s;
   }
 
+  /** The player's first session still held (a player logged in twice has two). */
   sessionOfPlayer(playerId: string): ServerSession | undefined {
-    for (const s of this.sessions.values()) if (s.playerId === playerId) return s;
+    const mine = this.byPlayer.get(playerId);
+    if (mine) for (const s of mine) return s;
     return undefined;
   }
 
@@ -488,6 +492,9 @@ export class UpServer extends EventEmitter<{
     session.family = issued.family;
     st.session = session;
     this.sessions.set(session.id, session);
+    let mine = this.byPlayer.get(session.playerId);
+    if (!mine) this.byPlayer.set(session.playerId, (mine = new Set()));
+    mine.add(session);
     this.armExpiry(session, issued.claims.exp);
   }
 
@@ -508,6 +515,8 @@ export class UpServer extends EventEmitter<{
   endSession(session: ServerSession, reason: string): void {
     if (!this.sessions.has(session.id)) return;
     this.sessions.delete(session.id);
+    const mine = this.byPlayer.get(session.playerId);
+    if (mine?.delete(session) && mine.size === 0) this.byPlayer.delete(session.playerId);
     if (session.expiryTimer) clearTimeout(session.expiryTimer);
     session.expiryTimer = null;
     const conn = session.conn;
