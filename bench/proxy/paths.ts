@@ -26,9 +26,12 @@ export interface RelayStats {
   readonly gcMs: number;
   readonly gcMaxMs: number;
   readonly gcCount: number;
+  /** The relay's event-loop delay since the last call: p99 and longest, ms. */
+  readonly loopP99Ms: number;
+  readonly loopMaxMs: number;
 }
 
-const NO_RELAY: RelayStats = { us: 0, gcMs: 0, gcMaxMs: 0, gcCount: 0 };
+const NO_RELAY: RelayStats = { us: 0, gcMs: 0, gcMaxMs: 0, gcCount: 0, loopP99Ms: 0, loopMaxMs: 0 };
 
 export interface Target {
   readonly port: number;

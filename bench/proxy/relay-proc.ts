@@ -12,7 +12,7 @@ import { createServer, connect, type AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PerformanceObserver } from 'node:perf_hooks';
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { startProxy } from '../../src-main/proxy/setup';
 import { generateKeyPair } from '../../src-main/net/keys';
 
@@ -28,6 +28,11 @@ new PerformanceObserver((list) => {
     gc.count++;
   }
 }).observe({ entryTypes: ['gc'] });
+
+// How late the relay's event loop ran (since the last ask): what bytes arriving at the relay wait before it reads them —
+// its own work, its GC and the machine's scheduling together; the same figure for the plain pipe is the floor.
+const loop = monitorEventLoopDelay({ resolution: 1 });
+loop.enable();
 
 if (mode === 'pipe') {
   const server = createServer({ noDelay: true }, (c) => {
@@ -89,8 +94,9 @@ function onAsk(stop: () => void): void {
     }
     if (m.cmd === 'cpu') {
       const u = process.cpuUsage();
-      process.send!({ cmd: 'cpu', us: u.user + u.system, gcMs: gc.ms, gcMaxMs: gc.max, gcCount: gc.count });
+      process.send!({ cmd: 'cpu', us: u.user + u.system, gcMs: gc.ms, gcMaxMs: gc.max, gcCount: gc.count, loopP99Ms: loop.percentile(99) / 1e6, loopMaxMs: loop.max / 1e6 });
       gc.ms = gc.max = gc.count = 0;
+      loop.reset();
     } else if (m.cmd === 'stop') stop();
   });
 }

@@ -157,8 +157,8 @@ export class RecordStore {
     const slot = r.id % this.size;
     this.evictTo(r.id - this.size + 1);
     if (this.extras.size > 0) this.extras.delete(slot);
+    // Filled only for the rare record that has more than the columns hold (no closure per call: this runs per message).
     let extras: Extras | null = null;
-    const more = (): Extras => (extras ??= {});
     this.ids[slot] = r.id;
     this.times[slot] = r.time;
     this.latency[slot] = r.latencyMs ?? NaN;
@@ -176,17 +176,17 @@ export class RecordStore {
     this.names[slot * 3] = d < 0 ? 0 : d;
     this.names[slot * 3 + 1] = t < 0 ? 0 : t;
     this.names[slot * 3 + 2] = f < 0 ? 0 : f;
-    if (d < 0) more().dialect = r.dialect;
-    if (t < 0) more().type = r.type;
-    if (f < 0) more().flags = r.flags;
+    if (d < 0) (extras ??= {}).dialect = r.dialect;
+    if (t < 0) (extras ??= {}).type = r.type;
+    if (f < 0) (extras ??= {}).flags = r.flags;
     let bits = r.dir === 's2c' ? Bit.S2C : 0;
-    if (r.error !== undefined) more().error = r.error;
-    if (r.faults !== undefined) more().faults = r.faults;
+    if (r.error !== undefined) (extras ??= {}).error = r.error;
+    if (r.faults !== undefined) (extras ??= {}).faults = r.faults;
     if (r.body !== undefined) {
       if (bodyFromPlain && this.revive && r.plain) bits |= Bit.BODY_FROM_PLAIN;
       else {
         bits |= Bit.BODY_KEPT;
-        more().body = r.body;
+        (extras ??= {}).body = r.body;
       }
     }
     const wire = r.wire;
@@ -201,8 +201,8 @@ export class RecordStore {
       // No bytes, or too many for the ring: nothing in the ring, but a place in its order all the same.
       this.byteAt[slot] = this.written;
       if (need > 0) {
-        if (wire) more().wire = wire;
-        if (plain) more().plain = plain;
+        if (wire) (extras ??= {}).wire = wire;
+        if (plain) (extras ??= {}).plain = plain;
         this.apart.push(r.id);
         this.apartBytes.push(need);
         this.apartTotal += need;
