@@ -11,9 +11,19 @@ import { ENTRY_SIZE, HOST_LE, swapEntries } from './index-table';
 export class EntryChunk extends EntryViews {
   length = 0;
 
-  constructor(readonly capacity: number) {
+  /** `buf`, when given, must hold `capacity` entries (a pooled buffer: its old bytes are overwritten before they are read). */
+  constructor(
+    readonly capacity: number,
+    buf: ArrayBuffer = new ArrayBuffer(capacity * ENTRY_SIZE),
+  ) {
     super();
-    this.view(new ArrayBuffer(capacity * ENTRY_SIZE));
+    if (buf.byteLength !== capacity * ENTRY_SIZE) throw new RangeError(`an EntryChunk of ${capacity} entries needs ${capacity * ENTRY_SIZE} bytes, not ${buf.byteLength}`);
+    this.view(buf);
+  }
+
+  /** The chunk's memory, for giving it back to a pool once nothing reads it. */
+  get buffer(): ArrayBuffer {
+    return this.u8.buffer as ArrayBuffer;
   }
 
   get full(): boolean {

@@ -13,7 +13,8 @@ import { type ReadBlocksResult } from './pcapng/blocks';
 import { newScanState } from './pcapng/scan';
 import { indexEntryOf, indexEpbInPlace, indexEpbRun, isCustomBlock, isPacketBlock } from './decode-packet';
 import { decodeIndexHeader, encodeIndexHeader, ENTRY_SIZE, EntryBits, IndexTable, INDEX_HEADER_SIZE, type IndexEntry } from './index-table';
-import { type IndexSink } from './index-sink';
+import { adopts, type IndexSink } from './index-sink';
+import { passBuffers } from './buffer-pool';
 import { EntryChunk } from './entry-chunk';
 import { EntryOrder } from './entry-views';
 import { issueWarning, type PartFile } from './part-file';
@@ -119,13 +120,22 @@ export async function scanInto(
     });
   } finally {
     staged.flush();
+    staged.release();
   }
   return { warnings, scannedTo, truncatedTail };
 }
 
-/** Entries in a chunk, handed to the sink when it is full and at the end. */
+/** Entries staged per hand-over: 128 KiB, small enough to stay in cache while the consumers read them. */
+const STAGED_ENTRIES = 4096;
+
+/**
+ * Entries in a chunk, handed to the sink when it is full and at the end — or
+ * handed over whole to a sink that keeps chunks (the index file's writer),
+ * which gives an empty one back. The chunk's memory comes from the shared
+ * pool and goes back to it in release().
+ */
 class StagingSink implements IndexSink {
-  private readonly chunk = new EntryChunk(4096);
+  private chunk = new EntryChunk(STAGED_ENTRIES, passBuffers.take(STAGED_ENTRIES * ENTRY_SIZE));
   constructor(private readonly sink: IndexSink) {}
   pushFields(id: number, time: number, part: number, offset: number, session: number, code: number, bits: number): void {
     const c = this.chunk;
@@ -141,8 +151,15 @@ class StagingSink implements IndexSink {
   }
   flush(): void {
     if (this.chunk.length === 0) return;
-    this.sink.pushEntries(this.chunk);
+    if (adopts(this.sink)) this.chunk = this.sink.adoptEntries(this.chunk);
+    else this.sink.pushEntries(this.chunk);
     this.chunk.length = 0;
+  }
+
+  /** After the last flush(): the chunk in hand is empty and no one else's. */
+  release(): void {
+    passBuffers.give(this.chunk.buffer);
+    this.chunk = new EntryChunk(0);
   }
 }
 

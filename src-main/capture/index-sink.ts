@@ -15,6 +15,19 @@ export interface IndexSink {
   pushEntries(chunk: EntryChunk): void;
 }
 
+/**
+ * A sink that can keep the producer's chunk instead of copying it (the
+ * index file's writer: the chunk is written as it is): it takes `chunk`,
+ * entries [0, chunk.length), and gives back an empty chunk of the same
+ * capacity for the producer to fill next. The producer never touches the
+ * chunk it gave away.
+ */
+export interface AdoptingSink extends IndexSink {
+  adoptEntries(chunk: EntryChunk): EntryChunk;
+}
+
+export const adopts = (s: IndexSink): s is AdoptingSink => typeof (s as Partial<AdoptingSink>).adoptEntries === 'function';
+
 /** Where the blocks an index names are: what reading them by position needs (an IndexTable, or one session's positions). */
 export interface BlockLocations {
   /** Positions 0 … length - 1. */

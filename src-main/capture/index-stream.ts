@@ -19,7 +19,7 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { readFully } from './pcapng/file-windows';
 import { blockLength, checkEntryAgainst, hexBytes, sameBytes, scanInto, type IndexState } from './index-loader';
 import { decodeIndexHeader, ENTRY_SIZE, HOST_LE, INDEX_HEADER_SIZE, swapEntries, type IndexEntry } from './index-table';
-import { type IndexSink } from './index-sink';
+import { type AdoptingSink, type IndexSink } from './index-sink';
 import { EntryChunk } from './entry-chunk';
 import { EntryOrder } from './entry-views';
 import { IndexWriter } from './index-writer';
@@ -122,13 +122,17 @@ export async function streamIndex(base: string, parts: readonly PartFile[], sink
   return { state, entries: (fresh ? 0 : kept) + added, added, saved, warnings, scannedTo: scan.scannedTo, truncatedTail: scan.truncatedTail };
 }
 
-/** Passes the scan's entries to the sink and, once started, to the index writer; counts them. */
-class CountingTee implements IndexSink {
+/**
+ * Passes the scan's entries to the sink and, once started, to the index
+ * writer; counts them. A chunk from the scan is read by the sink, then kept
+ * by the writer as it is (no copy of the entries on their way to the file).
+ */
+class CountingTee implements AdoptingSink {
   count = 0;
-  private writer: IndexSink | null = null;
+  private writer: AdoptingSink | null = null;
   constructor(
     private readonly sink: IndexSink,
-    private readonly makeWriter: () => IndexSink,
+    private readonly makeWriter: () => AdoptingSink,
     private readonly persist: boolean,
   ) {}
   startWriter(): void {
@@ -146,6 +150,12 @@ class CountingTee implements IndexSink {
     this.count += chunk.length;
     this.sink.pushEntries(chunk);
     if (this.persist) (this.writer ??= this.makeWriter()).pushEntries(chunk);
+  }
+  adoptEntries(chunk: EntryChunk): EntryChunk {
+    this.count += chunk.length;
+    this.sink.pushEntries(chunk);
+    if (!this.persist) return chunk;
+    return (this.writer ??= this.makeWriter()).adoptEntries(chunk);
   }
 }
 

@@ -32,7 +32,7 @@ export interface SessionIndexOptions {
   readonly watchCodes?: readonly number[];
   /** Save a built or caught-up index beside the capture — never while its writer runs (default true). */
   readonly persistIndex?: boolean;
-  /** Size of sequential reads (default 1 MiB). */
+  /** Size of sequential reads: of the scan when there is no index (default 4 MiB), and of a session's records (default 1 MiB). */
   readonly windowBytes?: number;
   /** Scan the capture whatever index is there (default false: use it when it checks out). */
   readonly rebuildIndex?: boolean;
@@ -47,6 +47,14 @@ export interface SessionIndexInfo {
 
 /** Positions decoded per round of a session's read. */
 const ROUND = 16384;
+/**
+ * Reads of a scan over the whole capture: 4 MiB, so that a million-record
+ * capture is some 90 reads. Each read wakes a thread of libuv's pool, and on
+ * the benchmark machine (a VM) a wake-up costs tens of µs of the main
+ * thread's time; fewer, larger reads also leave the read ahead more time to
+ * finish while the window before it is scanned.
+ */
+const SCAN_WINDOW = 4 << 20;
 
 export class SessionIndex {
   private readonly contexts = new Map<PartFile, PartContext>();
@@ -66,7 +74,7 @@ export class SessionIndex {
     try {
       const writer = await liveWriter(path);
       const positions = new SessionPositions(o.watchCodes ?? []);
-      const r = await streamIndex(path, parts, positions, { windowBytes, persist: (o.persistIndex ?? true) && !writer, rebuild: o.rebuildIndex ?? false });
+      const r = await streamIndex(path, parts, positions, { windowBytes: o.windowBytes ?? SCAN_WINDOW, persist: (o.persistIndex ?? true) && !writer, rebuild: o.rebuildIndex ?? false });
       warnings.push(...r.warnings);
       return new SessionIndex(path, parts, positions, warnings, { state: r.state, entries: r.entries, added: r.added, saved: r.saved }, windowBytes);
     } catch (e) {
@@ -125,9 +133,11 @@ export class SessionIndex {
     return out;
   }
 
+  /** Closes the files and gives the positions' memory back for the next open: no session can be read afterwards. */
   async close(): Promise<void> {
     await Promise.all(this.parts.map((p) => p.close().catch(() => undefined)));
     this.parts = [];
+    this.positions.release();
   }
 
   /** Reads the blocks at every position of `at`, window by window, until `take` has counted `limit`. */

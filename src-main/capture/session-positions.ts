@@ -6,108 +6,67 @@
  * caller watches. No object per record: positions go into shared
  * typed-array slabs, 4 bytes a record (offset ÷ 4: pcapng blocks are
  * 4-byte aligned).
+ *
+ * This is the per-record step of opening a capture with no index (a million
+ * times for the benchmark's capture), and the scan that feeds it streams
+ * megabytes through the cache between two chunks of entries. So what one
+ * record touches is kept small: a session's counters live in one 64-byte
+ * row of a shared Int32Array (not in an object, its typed arrays and its
+ * block list, several cache lines apart), its times in a shared
+ * Float64Array, and its next position's place in the slabs is one index.
+ * SessionEntries objects are made when asked for.
  */
 import { EntryBits, type IndexEntry } from './index-table';
 import { type BlockLocations } from './index-sink';
 import { type StreamSink } from './index-stream';
 import { type EntryChunk } from './entry-chunk';
+import { passBuffers } from './buffer-pool';
 
-/**
- * Positions of every session, in blocks of 256 taken from shared slabs
- * (4 KiB at first, doubling to 1 MiB) as sessions fill them: memory grows with the records, with at most
- * one part-filled block per session (chunks that double per session would
- * waste up to half, and fresh memory is what a pass like this pays for most).
- * A position is (offset ÷ 4) mod 2^32; its block keeps the part and the
- * offset's high bits (parts past 16 GiB), and a session starts a new block
- * when either changes.
- */
-export class PositionSlabs {
-  static readonly BLOCK = 256;
-  /** Blocks in the largest slab (1 MiB); the first slabs are smaller, so that a small capture takes little. */
-  private static readonly LARGEST = 1024;
-  private slab: Uint32Array = new Uint32Array(0);
-  private used = 0;
-  readonly blockPart: number[] = [];
-  readonly blockHigh: number[] = [];
-  /** Positions in each block once its session moved on to another (a block is closed early when the part or the high bits change). */
-  readonly blockFill: number[] = [];
-  private readonly blockSlab: Uint32Array[] = [];
-  private readonly blockStart: number[] = [];
-
-  /** A new block for positions in `part` with these high bits; its number. */
-  take(part: number, high: number): number {
-    const b = this.blockPart.length;
-    if (this.used === this.slab.length) {
-      const blocks = Math.min(PositionSlabs.LARGEST, Math.max(4, (this.slab.length / PositionSlabs.BLOCK) * 2));
-      this.slab = new Uint32Array(blocks * PositionSlabs.BLOCK);
-      this.used = 0;
-    }
-    this.blockSlab.push(this.slab);
-    this.blockStart.push(this.used);
-    this.used += PositionSlabs.BLOCK;
-    this.blockPart.push(part);
-    this.blockHigh.push(high);
-    this.blockFill.push(0);
-    return b;
-  }
-
-  /** The slab block `b` lives in, and where in it. */
-  slabOf(b: number): Uint32Array {
-    return this.blockSlab[b]!;
-  }
-  startOf(b: number): number {
-    return this.blockStart[b]!;
-  }
-}
-
+/** Positions per block: a session takes blocks of 256 from the slabs as it fills them. */
+const BLOCK = 256;
+/** Positions per slab (1 MiB): slab = position index >>> SLAB_SHIFT. */
+const SLAB_SHIFT = 18;
+const SLAB_MASK = (1 << SLAB_SHIFT) - 1;
+const TWO_32 = 0x1_0000_0000;
 const TWO_34 = 0x4_0000_0000;
 
-export class SessionEntries {
-  messages = 0;
-  c2s = 0;
-  s2c = 0;
-  first = NaN;
-  last = NaN;
-  /** Per watched code: [c2s count, s2c count]. */
-  readonly codeCounts: Uint32Array;
-  /** This session's blocks in the slabs, in file order; the last holds `fill` positions. */
-  private readonly blocks: number[] = [];
-  private fill = PositionSlabs.BLOCK;
-  private slab: Uint32Array | null = null;
-  private at = 0;
-  private part = -1;
-  private high = -1;
+// A session's row in `rows`: these counters, then [c2s, s2c] per watched code.
+const MESSAGES = 0;
+const C2S = 1;
+const S2C = 2;
+/** Positions still free in the session's current block (0: take a new one). */
+const LEFT = 3;
+/** Index, across the slabs, of the session's next position. */
+const NEXT = 4;
+/** Part and offset ÷ 2^34 of the current block's positions (a block holds one of each). */
+const PART = 5;
+const HIGH = 6;
+const CODES = 7;
 
+/** Blocks of one session, in file order: where each starts across the slabs, and its part and high bits. */
+interface SessionBlocks {
+  readonly starts: number[];
+  readonly parts: number[];
+  readonly highs: number[];
+}
+
+/** What the session list needs of one session, and where its records are. */
+export class SessionEntries {
   constructor(
     readonly session: number,
+    readonly messages: number,
+    readonly c2s: number,
+    readonly s2c: number,
+    /** Time of the first and the last record (ms since the epoch). */
+    readonly first: number,
+    readonly last: number,
     private readonly watch: readonly number[],
-    private readonly slabs: PositionSlabs,
-  ) {
-    this.codeCounts = new Uint32Array(watch.length * 2);
-  }
-
-  /** One record; `offset` must be a multiple of 4 (a pcapng block boundary). */
-  add(time: number, part: number, offset: number, s2c: boolean, code: number): void {
-    this.messages++;
-    if (s2c) this.s2c++;
-    else this.c2s++;
-    if (this.messages === 1) this.first = time;
-    this.last = time;
-    const w = this.watch;
-    for (let k = 0; k < w.length; k++) if (w[k] === code) this.codeCounts[(k << 1) + (s2c ? 1 : 0)]!++;
-    const high = offset < TWO_34 ? 0 : Math.floor(offset / TWO_34);
-    if (this.fill === PositionSlabs.BLOCK || part !== this.part || high !== this.high) {
-      if (this.blocks.length > 0) this.slabs.blockFill[this.blocks[this.blocks.length - 1]!] = this.fill;
-      const b = this.slabs.take(part, high);
-      this.blocks.push(b);
-      this.slab = this.slabs.slabOf(b);
-      this.at = this.slabs.startOf(b);
-      this.fill = 0;
-      this.part = part;
-      this.high = high;
-    }
-    this.slab![this.at + this.fill++] = (offset - high * TWO_34) / 4;
-  }
+    /** Per watched code: [c2s count, s2c count]. */
+    readonly codeCounts: Uint32Array,
+    private readonly owner: SessionPositions,
+    private readonly slot: number,
+    private readonly generation: number,
+  ) {}
 
   /** How many messages of this code went this way. */
   count(code: number, s2c: boolean): number {
@@ -117,23 +76,204 @@ export class SessionEntries {
 
   /** Where this session's records are, as positions 0 … messages - 1 in file order (made when asked: a few bytes a record). */
   locations(): BlockLocations {
-    const parts = new Uint16Array(this.messages);
-    const offsets = new Float64Array(this.messages);
+    return this.owner.locationsOf(this.slot, this.session, this.messages, this.generation);
+  }
+}
+
+export class SessionPositions implements StreamSink {
+  /** Session → slot + 1 for small session numbers (every proxy's); 0: none yet. Zero-filled pages cost nothing until touched. */
+  private smallSlots = new Int32Array(65536);
+  private bigSlots = new Map<number, number>();
+  /** Session number of each slot, in the order first seen. */
+  private slotSession: number[] = [];
+  private slotBlocks: SessionBlocks[] = [];
+  /** One row of `stride` int32 per slot (see MESSAGES …). */
+  private rows: Int32Array;
+  /** [first, last] time per slot. */
+  private times: Float64Array;
+  private readonly stride: number;
+  private slabs: Uint32Array[] = [];
+  /** Per slot, the fill of its blocks closed before they were full (rare: a part or the high bits changed). */
+  private fills: (number[] | undefined)[] = [];
+  /** Blocks taken so far, across the slabs. */
+  private blocks = 0;
+  /** Bumped by reset(): SessionEntries of an earlier pass refuse to read. */
+  private generation = 0;
+  /** Session-metadata blocks: part and offset. */
+  private metaParts: number[] = [];
+  private metaOffsets: number[] = [];
+  messages = 0;
+
+  /** `watch`: message codes to count per session and direction. */
+  constructor(private readonly watch: readonly number[] = []) {
+    // A row fits in one 64-byte cache line for up to four watched codes.
+    this.stride = Math.ceil((CODES + 2 * watch.length) / 16) * 16;
+    this.rows = new Int32Array(64 * this.stride);
+    this.times = new Float64Array(64 * 2);
+  }
+
+  pushFields(_id: number, time: number, part: number, offset: number, session: number, code: number, bits: number): void {
+    if ((bits & EntryBits.SESSION_BLOCK) !== 0) {
+      this.metaParts.push(part);
+      this.metaOffsets.push(offset);
+      return;
+    }
+    const low = offset >>> 0;
+    this.add(session, time, part, (offset - low) / TWO_32, low, (bits & EntryBits.S2C) !== 0, code);
+  }
+
+  push(e: IndexEntry): void {
+    this.pushFields(e.id, e.time, e.part, e.offset, e.session, e.code, e.bits);
+  }
+
+  /**
+   * A chunk of entries, read straight from its typed arrays (the field
+   * layout of entry-views.ts): no accessor call and no offset rebuilt as a
+   * double per entry.
+   */
+  pushEntries(c: EntryChunk): void {
+    const { f64, u32, u16, u8 } = c;
+    for (let k = 0; k < c.length; k++) {
+      const bits = u8[(k << 5) + 30]!;
+      if ((bits & EntryBits.SESSION_BLOCK) !== 0) {
+        this.metaParts.push(u16[(k << 4) + 11]!);
+        this.metaOffsets.push(c.offset(k));
+        continue;
+      }
+      this.add(u32[(k << 3) + 6]!, f64[(k << 2) + 1]!, u16[(k << 4) + 11]!, u16[(k << 4) + 10]!, u32[(k << 3) + 4]!, (bits & EntryBits.S2C) !== 0, u16[(k << 4) + 14]!);
+    }
+  }
+
+  /**
+   * One record, its offset as the index entry holds it: high 16 bits and
+   * low 32 (offset = hi16 × 2^32 + low32, a multiple of 4). Its position,
+   * (offset ÷ 4) mod 2^32, and its block's high bits (offset ÷ 2^34) are
+   * then integer operations.
+   */
+  private add(session: number, time: number, part: number, hi16: number, low32: number, s2c: boolean, code: number): void {
+    this.messages++;
+    let slot = session < 65536 ? this.smallSlots[session]! - 1 : (this.bigSlots.get(session) ?? -1);
+    if (slot < 0) slot = this.newSlot(session);
+    const rows = this.rows;
+    const r = slot * this.stride;
+    const n = ++rows[r + MESSAGES]!;
+    if (s2c) rows[r + S2C]!++;
+    else rows[r + C2S]!++;
+    const times = this.times;
+    if (n === 1) times[slot << 1] = time;
+    times[(slot << 1) + 1] = time;
+    const w = this.watch;
+    for (let k = 0; k < w.length; k++) if (w[k] === code) rows[r + CODES + (k << 1) + (s2c ? 1 : 0)]!++;
+    const high = hi16 >>> 2;
+    if (rows[r + LEFT] === 0 || part !== rows[r + PART] || high !== rows[r + HIGH]) this.newBlock(slot, r, part, high);
+    const at = rows[r + NEXT]!;
+    // ((hi16 mod 4) × 2^32 + low32) ÷ 4, exact: the offset is a multiple of 4.
+    this.slabs[at >>> SLAB_SHIFT]![at & SLAB_MASK] = ((hi16 & 3) << 30) | (low32 >>> 2);
+    rows[r + NEXT] = at + 1;
+    rows[r + LEFT]!--;
+  }
+
+  private newSlot(session: number): number {
+    const slot = this.slotSession.length;
+    this.slotSession.push(session);
+    this.slotBlocks.push({ starts: [], parts: [], highs: [] });
+    if (session < 65536) this.smallSlots[session] = slot + 1;
+    else this.bigSlots.set(session, slot);
+    if ((slot + 1) * this.stride > this.rows.length) {
+      const rows = new Int32Array(this.rows.length * 2);
+      rows.set(this.rows);
+      this.rows = rows;
+      const times = new Float64Array(this.times.length * 2);
+      times.set(this.times);
+      this.times = times;
+    }
+    return slot;
+  }
+
+  /** The slot's next BLOCK positions go into a new block, for this part and high bits. */
+  private newBlock(slot: number, r: number, part: number, high: number): void {
+    const b = this.blocks++;
+    if (b >>> (SLAB_SHIFT - 8) >= this.slabs.length) this.slabs.push(new Uint32Array(passBuffers.take((1 << SLAB_SHIFT) * 4)));
+    const start = b * BLOCK;
+    const list = this.slotBlocks[slot]!;
+    const rows = this.rows;
+    // The block before, closed early (the part or the high bits changed): how far it was filled.
+    if (list.starts.length > 0 && rows[r + LEFT]! > 0) (this.fills[slot] ??= [])[list.starts.length - 1] = BLOCK - rows[r + LEFT]!;
+    list.starts.push(start);
+    list.parts.push(part);
+    list.highs.push(high);
+    rows[r + NEXT] = start;
+    rows[r + LEFT] = BLOCK;
+    rows[r + PART] = part;
+    rows[r + HIGH] = high;
+  }
+
+  /** Where a slot's `count` records are (SessionEntries.locations). */
+  locationsOf(slot: number, session: number, count: number, generation: number): BlockLocations {
+    if (generation !== this.generation) throw new Error(`the positions of session ${session} were released (its index was closed)`);
+    const parts = new Uint16Array(count);
+    const offsets = new Float64Array(count);
+    const list = this.slotBlocks[slot]!;
     let i = 0;
-    const s = this.slabs;
-    for (let j = 0; j < this.blocks.length; j++) {
-      const b = this.blocks[j]!;
-      const n = j === this.blocks.length - 1 ? this.fill : s.blockFill[b]!;
-      const slab = s.slabOf(b);
-      const start = s.startOf(b);
-      const base = s.blockHigh[b]! * TWO_34;
-      const part = s.blockPart[b]!;
+    for (let j = 0; j < list.starts.length && i < count; j++) {
+      const start = list.starts[j]!;
+      const base = list.highs[j]! * TWO_34;
+      const part = list.parts[j]!;
+      // Every block but the last is full, unless it was closed early; the last holds the rest.
+      const n = j + 1 < list.starts.length ? (this.fills[slot]?.[j] ?? BLOCK) : count - i;
       for (let k = 0; k < n; k++, i++) {
+        const at = start + k;
         parts[i] = part;
-        offsets[i] = base + slab[start + k]! * 4;
+        offsets[i] = base + this.slabs[at >>> SLAB_SHIFT]![at & SLAB_MASK]! * 4;
       }
     }
     return listedLocations(parts, offsets, false);
+  }
+
+
+  /** Forgets every session and gives the slabs back to the pool (an index that did not check out, or close()). */
+  reset(): void {
+    for (const slab of this.slabs) passBuffers.give(slab.buffer as ArrayBuffer);
+    this.slabs = [];
+    this.blocks = 0;
+    this.generation++;
+    this.smallSlots = new Int32Array(65536);
+    this.bigSlots = new Map();
+    this.slotSession = [];
+    this.slotBlocks = [];
+    this.fills = [];
+    this.rows = new Int32Array(64 * this.stride);
+    this.times = new Float64Array(64 * 2);
+    this.metaParts = [];
+    this.metaOffsets = [];
+    this.messages = 0;
+  }
+
+  /** Done with these positions (the index is closed): their memory goes back to the pool, and entries handed out refuse to read. */
+  release(): void {
+    this.reset();
+  }
+
+  /** Sessions with records, by number. */
+  sessions(): SessionEntries[] {
+    return this.slotSession.map((_, slot) => this.entriesAt(slot)).sort((a, b) => a.session - b.session);
+  }
+
+  get(session: number): SessionEntries | undefined {
+    const slot = session < 65536 && session >= 0 ? this.smallSlots[session]! - 1 : (this.bigSlots.get(session) ?? -1);
+    return slot < 0 ? undefined : this.entriesAt(slot);
+  }
+
+  private entriesAt(slot: number): SessionEntries {
+    const r = slot * this.stride;
+    const rows = this.rows;
+    const codes = Uint32Array.from(rows.subarray(r + CODES, r + CODES + 2 * this.watch.length), (x) => x >>> 0);
+    return new SessionEntries(this.slotSession[slot]!, rows[r + MESSAGES]! >>> 0, rows[r + C2S]! >>> 0, rows[r + S2C]! >>> 0, this.times[slot << 1]!, this.times[(slot << 1) + 1]!, this.watch, codes, this, slot, this.generation);
+  }
+
+  /** Where the session-metadata blocks are, in file order. */
+  metaLocations(): BlockLocations {
+    return listedLocations(Uint16Array.from(this.metaParts), Float64Array.from(this.metaOffsets), true);
   }
 }
 
@@ -145,71 +285,4 @@ export function listedLocations(parts: Uint16Array, offsets: Float64Array, sessi
     offset: (i) => offsets[i]!,
     isSessionBlock: () => sessionBlocks,
   };
-}
-
-export class SessionPositions implements StreamSink {
-  /** By session number, in the order first seen. */
-  private bySession = new Map<number, SessionEntries>();
-  /** Small session numbers (every proxy's) found without a map lookup. */
-  private small: (SessionEntries | undefined)[] = [];
-  private slabs = new PositionSlabs();
-  /** Session-metadata blocks: part and offset. */
-  private metaParts: number[] = [];
-  private metaOffsets: number[] = [];
-  messages = 0;
-
-  /** `watch`: message codes to count per session and direction. */
-  constructor(private readonly watch: readonly number[] = []) {}
-
-  pushFields(_id: number, time: number, part: number, offset: number, session: number, code: number, bits: number): void {
-    if ((bits & EntryBits.SESSION_BLOCK) !== 0) {
-      this.metaParts.push(part);
-      this.metaOffsets.push(offset);
-      return;
-    }
-    this.messages++;
-    const s = (session < 65536 ? this.small[session] : undefined) ?? this.entriesOf(session);
-    s.add(time, part, offset, (bits & EntryBits.S2C) !== 0, code);
-  }
-
-  push(e: IndexEntry): void {
-    this.pushFields(e.id, e.time, e.part, e.offset, e.session, e.code, e.bits);
-  }
-
-  pushEntries(c: EntryChunk): void {
-    for (let k = 0; k < c.length; k++) this.pushFields(0, c.time(k), c.part(k), c.offset(k), c.session(k), c.code(k), c.bits(k));
-  }
-
-  reset(): void {
-    this.bySession = new Map();
-    this.small = [];
-    this.slabs = new PositionSlabs();
-    this.metaParts = [];
-    this.metaOffsets = [];
-    this.messages = 0;
-  }
-
-  private entriesOf(session: number): SessionEntries {
-    let s = this.bySession.get(session);
-    if (!s) {
-      s = new SessionEntries(session, this.watch, this.slabs);
-      this.bySession.set(session, s);
-      if (session < 65536) this.small[session] = s;
-    }
-    return s;
-  }
-
-  /** Sessions with records, by number. */
-  sessions(): SessionEntries[] {
-    return [...this.bySession.values()].sort((a, b) => a.session - b.session);
-  }
-
-  get(session: number): SessionEntries | undefined {
-    return this.bySession.get(session);
-  }
-
-  /** Where the session-metadata blocks are, in file order. */
-  metaLocations(): BlockLocations {
-    return listedLocations(Uint16Array.from(this.metaParts), Float64Array.from(this.metaOffsets), true);
-  }
 }
