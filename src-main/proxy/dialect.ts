@@ -5,7 +5,7 @@
  * metrics/, capture) never looks inside a message beyond this interface,
  * so UP/2.0 and the OT game protocol are two implementations of it.
  */
-import type { Dir, MessageSummary } from '../../src-shared/records';
+import type { Dir, MessageRecord, MessageSummary } from '../../src-shared/records';
 
 export type { Dir };
 export type ProxyMode = 'decrypt' | 'passthrough';
@@ -102,4 +102,12 @@ export interface Dialect {
    * proxy's compact in-memory store.
    */
   reviveBody?(summary: MessageSummary, plain: Uint8Array): unknown;
+  /**
+   * True when a record's capture PDU (what DialectSession.pdu makes of its
+   * message) is the record's own plaintext under its received header, the
+   * ENCRYPTED and COMPRESSED flags cleared: the capture writer then writes
+   * it in place from the record, instead of the PDU being built (one copy)
+   * and then copied into the capture (a second).
+   */
+  capturesPlainFrame?(record: MessageRecord): boolean;
 }

@@ -1,5 +1,5 @@
 import type { Dialect } from '../../dialect';
-import { reviveBody, Up2Session, type Up2DialectOptions } from './session';
+import { capturesPlainFrame, reviveBody, Up2Session, type Up2DialectOptions } from './session';
 
 export type { Up2DialectOptions };
 
@@ -9,5 +9,6 @@ export function createUp2Dialect(opts: Up2DialectOptions): Dialect {
     description: 'Unified Protocol v2.0',
     createSession: (ctx) => new Up2Session(ctx, opts),
     reviveBody: (summary, plain) => reviveBody(summary, plain, opts.redact),
+    capturesPlainFrame: (record) => capturesPlainFrame(record, opts.redact),
   };
 }

@@ -37,7 +37,7 @@ import {
   utf8Encode,
 } from '../../../../src-shared/protocol';
 import type { Dir, DialectContext, DialectSession, ProxyMessage } from '../../dialect';
-import type { MessageSummary } from '../../../../src-shared/records';
+import type { MessageRecord, MessageSummary } from '../../../../src-shared/records';
 import { acceptServerHello, makeClientHello, makeServerHello, type ClientHello, type IdentityPolicy } from '../../../net/handshake';
 import type { KeyPair } from '../../../net/keys';
 import { fingerprint } from '../../../net/keys';
@@ -540,6 +540,23 @@ export function reviveBody(summary: MessageSummary, plain: Uint8Array, redact: b
   const body = parseBody(def, header, plain, false);
   if (body instanceof ProtocolError) return undefined;
   return redact ? redactBody(summary.type, body) : body;
+}
+
+/**
+ * Whether Up2Session.pdu of this record's message is its plaintext under
+ * its received header (flags minus ENCRYPTED and COMPRESSED) — what the
+ * capture writer builds in place from the record: a decoded frame that is
+ * not redacted and whose header (in the wire bytes) says what the record
+ * does. A request's header ref is not in the record (it is null there), so
+ * only a zero one qualifies.
+ */
+export function capturesPlainFrame(r: MessageRecord, redact: boolean): boolean {
+  const wire = r.wire;
+  if (r.plain === undefined || wire === undefined || wire.length < HEADER_SIZE || wire[0] !== 0x55 || wire[1] !== 0x50) return false;
+  if (redact && r.body !== undefined && (r.type === 'AUTH_LOGIN' || r.type === 'AUTH_REFRESH')) return false;
+  if (wire[3] !== r.code || (wire[4]! & Flag.RESERVED_MASK) !== 0) return false;
+  const u32 = (at: number): number => ((wire[at]! << 24) | (wire[at + 1]! << 16) | (wire[at + 2]! << 8) | wire[at + 3]!) >>> 0;
+  return u32(6) === r.seq && u32(10) === (r.ref ?? 0);
 }
 
 /** The presented (possibly redacted) body as UTF-8 JSON. */
