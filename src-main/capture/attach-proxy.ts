@@ -55,8 +55,11 @@ export function attachCapture(proxy: Proxy, writer: CaptureWriter): () => void {
   const onSession = (info: ProxySessionInfo): void => {
     writer.writeSession(sessionMetaFromProxy(info, address()));
   };
+  // When the PDU is the record's plaintext under its own header, the writer builds it in place: one copy, not two.
+  const dialect = proxy.opts.dialect;
   const onRecord = (record: MessageRecord, pdu: () => Uint8Array): void => {
-    writer.writeRecord(record, { pdu: { bytes: pdu(), kind: kindOf(record) } });
+    if (dialect.capturesPlainFrame?.(record)) writer.writeRecord(record);
+    else writer.writeRecord(record, { pdu: { bytes: pdu(), kind: kindOf(record) } });
   };
   proxy.on('sessionOpen', onSession);
   proxy.on('sessionUpdate', onSession);
