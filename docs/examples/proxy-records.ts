@@ -19,7 +19,9 @@ const run = await startProxy({
   mode: 'decrypt',
   identity,
   upstreamIdentity: { pinned: server.identity.publicRaw },
+  // What memory keeps for the UI: at most 1000 records and 1 MiB of their bytes (older ones are in the capture, when there is one).
   keepRecords: 1000,
+  keepRecordBytes: 1 << 20,
 });
 run.proxy.on('sessionOpen', (info) => console.log(`session ${info.id} from ${info.client}`));
 run.proxy.on('record', (r, pdu) => {
@@ -33,6 +35,12 @@ const client = new UpClient({ ...run.address, identity: { pinned: identity.publi
 await client.connect();
 for (let t = 1; t <= 3; t++) await client.request(MessageType.HEARTBEAT, { t });
 client.close();
+// Read back from memory: the body is parsed again from the kept plaintext, redacted like the live record.
+const store = run.proxy.records;
+for (let id = store.oldestId; id <= store.newestId; id++) {
+  const r = store.get(id);
+  if (r?.type === 'AUTH_LOGIN' && r.dir === 'c2s') console.log(`read back #${r.id} ${r.type} body=${JSON.stringify(r.body)} wire=${r.wire?.length} B`);
+}
 console.log(`records kept: ${run.proxy.records.newestId - run.proxy.records.oldestId + 1}`);
 await run.close();
 await server.close();

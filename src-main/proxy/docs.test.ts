@@ -20,5 +20,7 @@ it('docs/examples/proxy-records.ts: records in id order, heartbeats paired, secr
   }
   expect(r.stdout).toContain('"password":"«redacted»"');
   expect(r.stdout).not.toContain('"password":"demo"');
+  const readBack = lines.find((l) => l.startsWith('read back #'))!;
+  expect(readBack).toMatch(/^read back #\d+ AUTH_LOGIN body=\{.*"password":"«redacted»".*\} wire=\d+ B$/);
   expect(lines.at(-1)).toBe(`records kept: ${ids.length}`);
 });

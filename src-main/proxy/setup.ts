@@ -34,6 +34,8 @@ export interface ProxySetupOptions {
   readonly seed?: number;
   readonly redact?: boolean;
   readonly keepRecords?: number;
+  /** Most bytes (wire + plaintext) the kept records hold in memory (default 64 MiB). */
+  readonly keepRecordBytes?: number;
 }
 
 export interface ProxyRun {
@@ -70,6 +72,7 @@ export async function startProxy(opts: ProxySetupOptions): Promise<ProxyRun> {
     dialect,
     faults,
     ...(opts.keepRecords ? { keepRecords: opts.keepRecords } : {}),
+    ...(opts.keepRecordBytes ? { keepRecordBytes: opts.keepRecordBytes } : {}),
   });
   const addr = await proxy.start();
   let capture: CaptureWriter | null = null;

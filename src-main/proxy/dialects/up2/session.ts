@@ -555,8 +555,12 @@ export function capturesPlainFrame(r: MessageRecord, redact: boolean): boolean {
   if (r.plain === undefined || wire === undefined || wire.length < HEADER_SIZE || wire[0] !== 0x55 || wire[1] !== 0x50) return false;
   if (redact && r.body !== undefined && (r.type === 'AUTH_LOGIN' || r.type === 'AUTH_REFRESH')) return false;
   if (wire[3] !== r.code || (wire[4]! & Flag.RESERVED_MASK) !== 0) return false;
-  const u32 = (at: number): number => ((wire[at]! << 24) | (wire[at + 1]! << 16) | (wire[at + 2]! << 8) | wire[at + 3]!) >>> 0;
-  return u32(6) === r.seq && u32(10) === (r.ref ?? 0);
+  return u32be(wire, 6) === r.seq && u32be(wire, 10) === (r.ref ?? 0);
+}
+
+// Module-level, not a closure per call: this runs for every captured record.
+function u32be(b: Uint8Array, at: number): number {
+  return ((b[at]! << 24) | (b[at + 1]! << 16) | (b[at + 2]! << 8) | b[at + 3]!) >>> 0;
 }
 
 /** The presented (possibly redacted) body as UTF-8 JSON. */
