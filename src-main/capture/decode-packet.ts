@@ -389,18 +389,27 @@ const TWO_32 = 0x1_0000_0000;
  * million packets make the difference. Stops, like it, at anything unusual.
  */
 function indexEpbRunWords(w: Uint8Array, u: Uint32Array, at: number, base: number, fileEnd: number, ctx: PartContext, table: IndexSink): number {
-  const n = w.length;
   const interfaces = ctx.interfaces;
   const part = ctx.part;
+  // A block taken here ends inside the window and inside the file: one bound for both.
+  const limit = Math.min(w.length, fileEnd - base);
+  // The interface of the block before (a capture has one or a few): looked up again only when it changes.
+  let lastIface = -1;
+  let unitsPerSecond = 0;
   let p = at;
-  while (n - p >= 32) {
+  while (limit - p >= 32) {
     const q = p >> 2;
     if (u[q] !== BlockType.EPB) return p;
     const len = u[q + 1]!;
-    if (len < 32 || (len & 3) !== 0 || len > MAX_BLOCK_BYTES || len > n - p || base + p + len > fileEnd || u[(p + len - 4) >> 2] !== len) return p;
+    if (len < 32 || (len & 3) !== 0 || len > MAX_BLOCK_BYTES || len > limit - p || u[(p + len - 4) >> 2] !== len) return p;
     // EPB body at p + 8: interface, timestamp (high, low), captured length, original length, then the packet data.
-    const iface = interfaces[u[q + 2]!];
-    if (!iface || iface.linkType !== LINKTYPE_WIRESHARK_UPPER_PDU) return p;
+    const ifaceId = u[q + 2]!;
+    if (ifaceId !== lastIface) {
+      const iface = interfaces[ifaceId];
+      if (!iface || iface.linkType !== LINKTYPE_WIRESHARK_UPPER_PDU) return p;
+      lastIface = ifaceId;
+      unitsPerSecond = iface.unitsPerSecond;
+    }
     const end = p + len - 4;
     let o = p + 28 + ((u[q + 5]! + 3) & ~3);
     if (o > end) return p;
@@ -420,15 +429,8 @@ function indexEpbRunWords(w: Uint8Array, u: Uint32Array, at: number, base: numbe
       o = v + ((olen + 3) & ~3);
     }
     if (id < 0 || sessionAt < 0 || dir === 0) return p;
-    table.pushFields(
-      id,
-      tsToMs(u[q + 3]! * TWO_32 + u[q + 4]!, iface.unitsPerSecond),
-      part,
-      base + p,
-      rd32(w, sessionAt + 4),
-      w[sessionAt + 2]! | (w[sessionAt + 3]! << 8),
-      dir === EpbDirection.OUTBOUND ? EntryBits.S2C : 0,
-    );
+    // The summary is word-aligned (options are, in a block that is): its code is the high half of its first word, the session its second word.
+    table.pushFields(id, tsToMs(u[q + 3]! * TWO_32 + u[q + 4]!, unitsPerSecond), part, base + p, u[(sessionAt + 4) >> 2]!, u[sessionAt >> 2]! >>> 16, dir === EpbDirection.OUTBOUND ? EntryBits.S2C : 0);
     p += len;
   }
   return p;
