@@ -98,7 +98,7 @@ describe('sync module ticks', () => {
     const all = start(4);
     const [gone, again] = [all[0]!, all[1]!];
     server.sessions.delete(gone.session.id);
-    server.emit('sessionEnd', gone.session);
+    server.emit('sessionEnd', gone.session, 'logout');
     // Started again: it moves from the second group (ticks at 50) to the first (ticks at 25, 125, …).
     server.emit('sessionStart', again.session);
     vi.advanceTimersByTime(125);
