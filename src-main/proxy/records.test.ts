@@ -90,6 +90,20 @@ describe('RecordStore', () => {
     expect(store.range(10, 1).map((s) => s.id)).toEqual([10]);
   });
 
+  it('grows its rows as records come, moving what it holds (and their rare fields) along', () => {
+    const store = new RecordStore(5000, { reviveBody: json });
+    const make = (id: number): MessageRecord => rec(id, id % 97 === 0 ? { error: `E${id}`, body: { kept: id } } : {});
+    for (let id = 1; id <= 4999; id++) store.add(make(id), id % 97 !== 0);
+    store.linkPair(10, 11);
+    for (let id = 5000; id <= 5100; id++) store.add(make(id), id % 97 !== 0);
+    expect(store.oldestId).toBe(101);
+    expect(store.get(100)).toBeUndefined();
+    for (const id of [101, 194, 2000, 4947, 5044, 5100]) expect(store.get(id)).toEqual(make(id));
+    expect(store.get(194)!.error).toBe('E194');
+    store.add(make(5101), true);
+    expect(store.oldestId).toBe(102);
+  });
+
   it('pairs a request with its response while the request is held', () => {
     const store = new RecordStore(3);
     store.add(rec(1));

@@ -63,9 +63,17 @@ interface Extras {
   flags?: readonly string[];
 }
 
+/** Field offsets in a row of RecordStore.rows. */
+const C = {
+  ID: 0, TIME: 1, LATENCY: 2, PAIR: 3, RESPONSE: 4, SEQ: 5, REF: 6, SESSION: 7, CODE: 8,
+  WIRE_SIZE: 9, BODY_SIZE: 10, BITS: 11, BYTE_AT: 12, WIRE_LEN: 13, PLAIN_LEN: 14, NAMES: 15,
+} as const;
+const F = 16;
+
 const Bit = { S2C: 1, WIRE: 2, PLAIN: 4, BODY_FROM_PLAIN: 8, EXTRAS: 16, BODY_KEPT: 32 } as const;
 const MAX_NAMES = 0xffff;
 const FIRST_RING_BYTES = 1 << 20;
+const FIRST_ROWS = 1024;
 
 /** Strings (or flag lists) numbered in order of first sight, up to MAX_NAMES. */
 class NameTable<T> {
@@ -88,28 +96,18 @@ class NameTable<T> {
 export class RecordStore {
   private firstId = 1;
   private lastId = 0;
-  private readonly size: number;
+  /** Rows allocated: they grow (doubling) up to capacity, so a quiet proxy holds little. */
+  private size: number;
   private readonly keepBytes: number;
   private readonly revive: ReviveBody | undefined;
   // Columns, by slot (id % size).
-  private readonly ids: Float64Array;
-  private readonly times: Float64Array;
-  private readonly latency: Float64Array;
-  private readonly pair: Float64Array;
-  /** The response id of a request (NaN: none yet). */
-  private readonly response: Float64Array;
-  private readonly seqs: Float64Array;
-  private readonly refs: Float64Array;
-  private readonly sessions: Uint32Array;
-  private readonly codes: Int32Array;
-  private readonly wireSizes: Float64Array;
-  private readonly bodySizes: Float64Array;
-  private readonly names: Uint16Array;
-  private readonly bits: Uint8Array;
-  /** Where the record's bytes start in the ring (wire, then plaintext), and their lengths. */
-  private readonly byteAt: Float64Array;  // in bytes ever written; the position is this modulo the ring size
-  private readonly wireLen: Uint32Array;
-  private readonly plainLen: Uint32Array;
+  /**
+   * One row of F numbers per slot (id % size), fields at the offsets in C:
+   * a record's fields sit side by side (128 bytes), where one array
+   * per field cost a cold cache line each per message on a busy relay.
+   * Byte positions count bytes ever written (modulo the ring size).
+   */
+  private rows: Float64Array;
   private readonly extras = new Map<number, Extras>();
   /** Ids of the records whose bytes are kept apart (too big for the ring), oldest first, with their sizes. */
   private readonly apart: number[] = [];
@@ -127,25 +125,11 @@ export class RecordStore {
     readonly capacity: number,
     options: RecordStoreOptions = {},
   ) {
-    const n = (this.size = Math.max(1, capacity));
+    const n = (this.size = Math.min(Math.max(1, capacity), FIRST_ROWS));
     this.keepBytes = Math.max(1024, options.keepBytes ?? 64 << 20);
     this.revive = options.reviveBody;
-    this.ids = new Float64Array(n).fill(NaN);
-    this.times = new Float64Array(n);
-    this.latency = new Float64Array(n);
-    this.pair = new Float64Array(n);
-    this.response = new Float64Array(n);
-    this.seqs = new Float64Array(n);
-    this.refs = new Float64Array(n);
-    this.sessions = new Uint32Array(n);
-    this.codes = new Int32Array(n);
-    this.wireSizes = new Float64Array(n);
-    this.bodySizes = new Float64Array(n);
-    this.names = new Uint16Array(n * 3);
-    this.bits = new Uint8Array(n);
-    this.byteAt = new Float64Array(n);
-    this.wireLen = new Uint32Array(n);
-    this.plainLen = new Uint32Array(n);
+    this.rows = new Float64Array(n * F);
+    for (let i = 0; i < n; i++) this.rows[i * F + C.ID] = NaN;
     this.ring = new Uint8Array(Math.min(FIRST_RING_BYTES, this.keepBytes));
   }
 
@@ -154,28 +138,28 @@ export class RecordStore {
    * the store's reviveBody makes of its plaintext, so the object is dropped.
    */
   add(r: MessageRecord, bodyFromPlain = false): void {
+    while (this.lastId >= this.firstId && r.id - this.firstId + 1 > this.size && this.size < this.capacity) this.grow();
     const slot = r.id % this.size;
     this.evictTo(r.id - this.size + 1);
     if (this.extras.size > 0) this.extras.delete(slot);
     // Filled only for the rare record that has more than the columns hold (no closure per call: this runs per message).
     let extras: Extras | null = null;
-    this.ids[slot] = r.id;
-    this.times[slot] = r.time;
-    this.latency[slot] = r.latencyMs ?? NaN;
-    this.pair[slot] = r.pairId ?? NaN;
-    this.response[slot] = NaN;
-    this.seqs[slot] = r.seq ?? NaN;
-    this.refs[slot] = r.ref ?? NaN;
-    this.sessions[slot] = r.session;
-    this.codes[slot] = r.code;
-    this.wireSizes[slot] = r.wireSize;
-    this.bodySizes[slot] = r.bodySize;
+    this.rows[slot * F + C.ID] = r.id;
+    this.rows[slot * F + C.TIME] = r.time;
+    this.rows[slot * F + C.LATENCY] = r.latencyMs ?? NaN;
+    this.rows[slot * F + C.PAIR] = r.pairId ?? NaN;
+    this.rows[slot * F + C.RESPONSE] = NaN;
+    this.rows[slot * F + C.SEQ] = r.seq ?? NaN;
+    this.rows[slot * F + C.REF] = r.ref ?? NaN;
+    this.rows[slot * F + C.SESSION] = r.session;
+    this.rows[slot * F + C.CODE] = r.code;
+    this.rows[slot * F + C.WIRE_SIZE] = r.wireSize;
+    this.rows[slot * F + C.BODY_SIZE] = r.bodySize;
     const d = this.dialects.of(r.dialect, r.dialect);
     const t = this.types.of(r.type, r.type);
     const f = this.flagIndex(r.flags);
-    this.names[slot * 3] = d < 0 ? 0 : d;
-    this.names[slot * 3 + 1] = t < 0 ? 0 : t;
-    this.names[slot * 3 + 2] = f < 0 ? 0 : f;
+    // Three 16-bit table numbers in one field (48 bits: exact in a double).
+    this.rows[slot * F + C.NAMES] = (d < 0 ? 0 : d) * 0x1_0000_0000 + (t < 0 ? 0 : t) * 0x1_0000 + (f < 0 ? 0 : f);
     if (d < 0) (extras ??= {}).dialect = r.dialect;
     if (t < 0) (extras ??= {}).type = r.type;
     if (f < 0) (extras ??= {}).flags = r.flags;
@@ -194,12 +178,12 @@ export class RecordStore {
     if (wire) bits |= Bit.WIRE;
     if (plain) bits |= Bit.PLAIN;
     const need = (wire?.length ?? 0) + (plain?.length ?? 0);
-    this.wireLen[slot] = wire?.length ?? 0;
-    this.plainLen[slot] = plain?.length ?? 0;
+    this.rows[slot * F + C.WIRE_LEN] = wire?.length ?? 0;
+    this.rows[slot * F + C.PLAIN_LEN] = plain?.length ?? 0;
     const at = need > 0 ? this.reserve(need) : -1;
     if (at < 0) {
       // No bytes, or too many for the ring: nothing in the ring, but a place in its order all the same.
-      this.byteAt[slot] = this.written;
+      this.rows[slot * F + C.BYTE_AT] = this.written;
       if (need > 0) {
         if (wire) (extras ??= {}).wire = wire;
         if (plain) (extras ??= {}).plain = plain;
@@ -208,7 +192,7 @@ export class RecordStore {
         this.apartTotal += need;
       }
     } else {
-      this.byteAt[slot] = this.written - need;
+      this.rows[slot * F + C.BYTE_AT] = this.written - need;
       if (wire) this.ring.set(wire, at);
       if (plain) this.ring.set(plain, at + (wire?.length ?? 0));
     }
@@ -221,7 +205,7 @@ export class RecordStore {
       bits |= Bit.EXTRAS;
       this.extras.set(slot, extras);
     }
-    this.bits[slot] = bits;
+    this.rows[slot * F + C.BITS] = bits;
     this.lastId = r.id;
     if (this.firstId > this.lastId) this.firstId = this.lastId;
   }
@@ -229,38 +213,39 @@ export class RecordStore {
   /** Notes that `responseId` answered `requestId` (kept while the request is held). */
   linkPair(requestId: number, responseId: number): void {
     const slot = this.slotOf(requestId);
-    if (slot >= 0) this.response[slot] = responseId;
+    if (slot >= 0) this.rows[slot * F + C.RESPONSE] = responseId;
   }
 
   get(id: number): MessageRecord | undefined {
     const slot = this.slotOf(id);
     if (slot < 0) return undefined;
-    const bits = this.bits[slot]!;
+    const bits = this.rows[slot * F + C.BITS]!;
     const x = bits & Bit.EXTRAS ? this.extras.get(slot) : undefined;
+    const names = this.rows[slot * F + C.NAMES]!;
     const r: { -readonly [K in keyof MessageRecord]: MessageRecord[K] } = {
       id,
-      session: this.sessions[slot]!,
+      session: this.rows[slot * F + C.SESSION]!,
       dir: bits & Bit.S2C ? 's2c' : 'c2s',
-      time: this.times[slot]!,
-      dialect: x?.dialect ?? this.dialects.values[this.names[slot * 3]!]!,
-      type: x?.type ?? this.types.values[this.names[slot * 3 + 1]!]!,
-      code: this.codes[slot]!,
-      seq: nullable(this.seqs[slot]!),
-      ref: nullable(this.refs[slot]!),
-      flags: x?.flags ?? this.flagLists.values[this.names[slot * 3 + 2]!]!,
-      wireSize: this.wireSizes[slot]!,
-      bodySize: this.bodySizes[slot]!,
+      time: this.rows[slot * F + C.TIME]!,
+      dialect: x?.dialect ?? this.dialects.values[Math.floor(names / 0x1_0000_0000)]!,
+      type: x?.type ?? this.types.values[Math.floor(names / 0x1_0000) % 0x1_0000]!,
+      code: this.rows[slot * F + C.CODE]!,
+      seq: nullable(this.rows[slot * F + C.SEQ]!),
+      ref: nullable(this.rows[slot * F + C.REF]!),
+      flags: x?.flags ?? this.flagLists.values[names % 0x1_0000]!,
+      wireSize: this.rows[slot * F + C.WIRE_SIZE]!,
+      bodySize: this.rows[slot * F + C.BODY_SIZE]!,
     };
-    const latency = this.latency[slot]!;
-    const pair = this.pair[slot]!;
+    const latency = this.rows[slot * F + C.LATENCY]!;
+    const pair = this.rows[slot * F + C.PAIR]!;
     if (!Number.isNaN(latency)) r.latencyMs = latency;
     if (!Number.isNaN(pair)) r.pairId = pair;
     if (x?.error !== undefined) r.error = x.error;
     if (x?.faults !== undefined) r.faults = x.faults;
-    const at = this.byteAt[slot]! % this.ring.length;
-    const wl = this.wireLen[slot]!;
+    const at = this.rows[slot * F + C.BYTE_AT]! % this.ring.length;
+    const wl = this.rows[slot * F + C.WIRE_LEN]!;
     if (bits & Bit.WIRE) r.wire = x?.wire ?? this.ring.slice(at, at + wl);
-    if (bits & Bit.PLAIN) r.plain = x?.plain ?? this.ring.slice(at + wl, at + wl + this.plainLen[slot]!);
+    if (bits & Bit.PLAIN) r.plain = x?.plain ?? this.ring.slice(at + wl, at + wl + this.rows[slot * F + C.PLAIN_LEN]!);
     if (bits & Bit.BODY_KEPT) r.body = x?.body;
     else if (bits & Bit.BODY_FROM_PLAIN) lazyBody(r, this.revive!, r.plain!);
     return r;
@@ -270,7 +255,7 @@ export class RecordStore {
   responseOf(requestId: number): number | undefined {
     const slot = this.slotOf(requestId);
     if (slot < 0) return undefined;
-    const id = this.response[slot]!;
+    const id = this.rows[slot * F + C.RESPONSE]!;
     return Number.isNaN(id) || id < this.firstId ? undefined : id;
   }
 
@@ -300,7 +285,7 @@ export class RecordStore {
   private slotOf(id: number): number {
     if (id < this.firstId || id > this.lastId) return -1;
     const slot = id % this.size;
-    return this.ids[slot] === id ? slot : -1;
+    return this.rows[slot * F + C.ID] === id ? slot : -1;
   }
 
   /**
@@ -317,6 +302,26 @@ export class RecordStore {
     return i;
   }
 
+  /** Twice the rows (at most capacity), every held record moved to its slot in them. */
+  private grow(): void {
+    const size = Math.min(this.capacity, this.size * 2);
+    const rows = new Float64Array(size * F);
+    for (let i = 0; i < size; i++) rows[i * F + C.ID] = NaN;
+    const extras = new Map<number, Extras>();
+    for (let id = this.firstId; id <= this.lastId; id++) {
+      const from = id % this.size;
+      if (this.rows[from * F + C.ID] !== id) continue;
+      const to = id % size;
+      rows.set(this.rows.subarray(from * F, from * F + F), to * F);
+      const x = this.extras.get(from);
+      if (x) extras.set(to, x);
+    }
+    this.rows = rows;
+    this.size = size;
+    this.extras.clear();
+    for (const [k, v] of extras) this.extras.set(k, v);
+  }
+
   /** Forgets records older than `id`. */
   private evictTo(id: number): void {
     while (this.firstId < id && this.firstId <= this.lastId) this.forgetOldest();
@@ -328,9 +333,9 @@ export class RecordStore {
       this.apartTotal -= this.apartBytes.shift()!;
     }
     const slot = this.firstId % this.size;
-    if (this.ids[slot] === this.firstId) {
-      this.ids[slot] = NaN;
-      if (this.bits[slot]! & Bit.EXTRAS) this.extras.delete(slot);
+    if (this.rows[slot * F + C.ID] === this.firstId) {
+      this.rows[slot * F + C.ID] = NaN;
+      if (this.rows[slot * F + C.BITS]! & Bit.EXTRAS) this.extras.delete(slot);
     }
     this.firstId++;
   }
@@ -338,7 +343,7 @@ export class RecordStore {
   /** Where record `id`'s bytes start, counted in bytes ever written (-Infinity once it is gone). */
   private startOf(id: number): number {
     const slot = id % this.size;
-    return this.ids[slot] === id ? this.byteAt[slot]! : -Infinity;
+    return this.rows[slot * F + C.ID] === id ? this.rows[slot * F + C.BYTE_AT]! : -Infinity;
   }
 
   /**
