@@ -18,6 +18,8 @@ export interface Path extends PathSpec {
   /** The relay's CPU time so far (µs) and its GC pauses since the last call; zeros for the direct path. */
   relay(): Promise<RelayStats>;
   run(a: Omit<RunAsk, 'cmd'>): Promise<RunDone>;
+  /** Starts or stops timing how long the proxy holds each message (see relay-proc.ts). */
+  watch(on: boolean): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -29,9 +31,11 @@ export interface RelayStats {
   /** The relay's event-loop delay since the last call: p99 and longest, ms. */
   readonly loopP99Ms: number;
   readonly loopMaxMs: number;
+  /** p99 of how long the proxy held a message while watched (null: no proxy, or nothing watched). */
+  readonly holdP99Ms: number | null;
 }
 
-const NO_RELAY: RelayStats = { us: 0, gcMs: 0, gcMaxMs: 0, gcCount: 0, loopP99Ms: 0, loopMaxMs: 0 };
+const NO_RELAY: RelayStats = { us: 0, gcMs: 0, gcMaxMs: 0, gcCount: 0, loopP99Ms: 0, loopMaxMs: 0, holdP99Ms: null };
 
 export interface Target {
   readonly port: number;
@@ -60,6 +64,9 @@ export async function openPath(spec: PathSpec, server: Target, clients: number, 
     ...spec,
     async relay() {
       return relay ? ask<RelayStats>(relay, 'cpu') : NO_RELAY;
+    },
+    async watch(on) {
+      if (relay) await ask(relay, on ? 'watch' : 'unwatch');
     },
     run(a) {
       const answer = next<RunDone>(load, 'run', (a.seconds + 60) * 1000);

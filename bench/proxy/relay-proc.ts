@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { startProxy } from '../../src-main/proxy/setup';
 import { generateKeyPair } from '../../src-main/net/keys';
+import type { MessageRecord } from '../../src-shared/records';
 
 const mode = process.env.MODE as 'pipe' | 'passthrough' | 'decrypt';
 const target = { host: '127.0.0.1', port: Number(process.env.TARGET_PORT) };
@@ -33,6 +34,18 @@ new PerformanceObserver((list) => {
 // its own work, its GC and the machine's scheduling together; the same figure for the plain pipe is the floor.
 const loop = monitorEventLoopDelay({ resolution: 1 });
 loop.enable();
+
+/**
+ * How long the proxy held each message, while watched (the open loop only:
+ * a listener is per-message work the closed loop's CPU figures must not
+ * include): from the record's time (taken as the proxy handles the decoded
+ * message) to its publication, which comes after the bytes were written.
+ */
+const holds: number[] = [];
+const onHold = (r: MessageRecord): void => {
+  holds.push(performance.timeOrigin + performance.now() - r.time);
+};
+let watchHolds: ((on: boolean) => void) | null = null;
 
 if (mode === 'pipe') {
   const server = createServer({ noDelay: true }, (c) => {
@@ -57,6 +70,10 @@ if (mode === 'pipe') {
     ...(process.env.CAPTURE ? { capture: { path: join(dir, 'bench.pcapng') } } : {}),
     keepRecords: Number(process.env.KEEP_RECORDS ?? 100_000),
   });
+  watchHolds = (on) => {
+    if (on) run.proxy.on('record', onHold);
+    else run.proxy.off('record', onHold);
+  };
   // Clients pin the proxy only when it terminates the encryption; in passthrough they still see the server.
   process.send!({ cmd: 'ready', port: run.address.port, ...(mode === 'decrypt' ? { identity: Buffer.from(identity.publicRaw).toString('base64url') } : {}) });
   onAsk(() => {
@@ -94,9 +111,15 @@ function onAsk(stop: () => void): void {
     }
     if (m.cmd === 'cpu') {
       const u = process.cpuUsage();
-      process.send!({ cmd: 'cpu', us: u.user + u.system, gcMs: gc.ms, gcMaxMs: gc.max, gcCount: gc.count, loopP99Ms: loop.percentile(99) / 1e6, loopMaxMs: loop.max / 1e6 });
+      holds.sort((a, b) => a - b);
+      const holdP99Ms = holds.length ? holds[Math.min(holds.length - 1, Math.floor(holds.length * 0.99))]! : null;
+      process.send!({ cmd: 'cpu', us: u.user + u.system, gcMs: gc.ms, gcMaxMs: gc.max, gcCount: gc.count, loopP99Ms: loop.percentile(99) / 1e6, loopMaxMs: loop.max / 1e6, holdP99Ms });
       gc.ms = gc.max = gc.count = 0;
       loop.reset();
+      holds.length = 0;
+    } else if (m.cmd === 'watch' || m.cmd === 'unwatch') {
+      watchHolds?.(m.cmd === 'watch');
+      process.send!({ cmd: m.cmd });
     } else if (m.cmd === 'stop') stop();
   });
 }
