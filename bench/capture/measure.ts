@@ -185,7 +185,7 @@ export async function measureCaptureReading(path: string, o: MeasureOptions = {}
     },
     {
       name: 'session index rebuild',
-      what: 'SessionIndex.open with rebuildIndex (how replay opens a capture): every block scanned, per session its positions (4 bytes a record) and counts, no table of the index (not saved)',
+      what: 'SessionIndex.open with rebuildIndex (how replay opens a capture with no .idx): every block scanned in 4 MiB reads, per session its positions (4 bytes a record, pooled slabs) and counts (one 64-byte row a session), no table of the index (not saved)',
       run: async () => {
         const ix = await SessionIndex.open(path, { persistIndex: false, rebuildIndex: true });
         try {
