@@ -7,6 +7,7 @@
  */
 import { type Dir } from '../../../../src-shared/records';
 import { fieldDecoder, type FieldContext, type Fields } from './fields';
+import { fixedSizes, type FixedSizes } from './fixed-sizes';
 import { isKnownOpcode, opcodeName, type Service } from './opcodes';
 import { FieldError, opHex, Reader } from './reader';
 
@@ -86,32 +87,60 @@ export function nameMessages(service: Service, dir: Dir, payload: Uint8Array, ct
  */
 export function walkMessages(service: Service, dir: Dir, payload: Uint8Array, ctx: FieldContext, flags: string[]): void {
   if (payload.length === 0) return;
-  const r = READER;
-  r.reset(payload);
-  r.walking = true;
-  let op = payload[0]!;
+  const fixed = sizesFor(service, dir, ctx);
+  const n = payload.length;
+  let pos = 0;
   let count = 0;
-  try {
-    for (;;) {
-      r.pos++;
-      count++;
-      const decode = fieldDecoder(service, dir, op);
-      if (!decode) {
-        if (!isKnownOpcode(service, dir, op) && !flags.includes('UNKNOWN_OPCODE')) flags.push('UNKNOWN_OPCODE');
-        break;
-      }
-      try {
-        if (!decode(r, ctx, {})) break;
-      } catch (e) {
-        if (!(e instanceof FieldError)) throw e;
+  for (;;) {
+    const op = payload[pos++]!;
+    count++;
+    // Fixed-size messages (most small updates): stepped over by their size, truncated exactly when the decoder would throw.
+    const size = fixed.size[op]!;
+    if (size >= 0) {
+      if (n - pos < size) {
         flags.push('TRUNCATED_FIELD');
         break;
       }
-      if (r.left === 0) break;
-      op = payload[r.pos]!;
+      pos += size;
+      if (fixed.complete[op] === 0 || pos === n) break;
+      continue;
     }
-  } finally {
-    r.walking = false;
+    const decode = fieldDecoder(service, dir, op);
+    if (!decode) {
+      if (!isKnownOpcode(service, dir, op) && !flags.includes('UNKNOWN_OPCODE')) flags.push('UNKNOWN_OPCODE');
+      break;
+    }
+    const r = READER;
+    r.reset(payload, pos);
+    r.walking = true;
+    let complete: boolean;
+    try {
+      complete = decode(r, ctx, {});
+    } catch (e) {
+      if (!(e instanceof FieldError)) throw e;
+      flags.push('TRUNCATED_FIELD');
+      break;
+    } finally {
+      r.walking = false;
+    }
+    pos = r.pos;
+    if (!complete || pos === n) break;
   }
   if (count > 1) flags.push('MULTI');
+}
+
+/** The last table used per direction: sessions keep one FieldContext per protocol version, so this is nearly always a hit. */
+const lastSizes: Record<Dir, { service: Service | null; ctx: FieldContext | null; sizes: FixedSizes | null }> = {
+  c2s: { service: null, ctx: null, sizes: null },
+  s2c: { service: null, ctx: null, sizes: null },
+};
+
+function sizesFor(service: Service, dir: Dir, ctx: FieldContext): FixedSizes {
+  const last = lastSizes[dir];
+  if (last.ctx !== ctx || last.service !== service || !last.sizes) {
+    last.ctx = ctx;
+    last.service = service;
+    last.sizes = fixedSizes(service, dir, ctx);
+  }
+  return last.sizes;
 }
