@@ -92,6 +92,7 @@ interface Batch {
   arena: Buffer | null;
   used: number;
   entries: Buffer;
+  entriesView: DataView | null;
   entryCount: number;
   bytes: number;
   records: number;
@@ -361,7 +362,11 @@ export class CaptureWriter extends EventEmitter<CaptureWriterEvents> {
       b.entries.copy(bigger);
       b.entries = bigger;
     }
-    writeEntry(new DataView(b.entries.buffer, b.entries.byteOffset, b.entries.length), b.entryCount * ENTRY_SIZE, e);
+    // One DataView per entries buffer, not one per record.
+    if (b.entriesView?.buffer !== b.entries.buffer || b.entriesView.byteOffset !== b.entries.byteOffset) {
+      b.entriesView = new DataView(b.entries.buffer, b.entries.byteOffset, b.entries.length);
+    }
+    writeEntry(b.entriesView, b.entryCount * ENTRY_SIZE, e);
     b.entryCount++;
   }
 
@@ -396,7 +401,7 @@ export class CaptureWriter extends EventEmitter<CaptureWriterEvents> {
   }
 
   private newBatch(): Batch {
-    return { part: this.part, chunks: [], arenas: [], arena: null, used: 0, entries: EMPTY, entryCount: 0, bytes: 0, records: 0 };
+    return { part: this.part, chunks: [], arenas: [], arena: null, used: 0, entries: EMPTY, entriesView: null, entryCount: 0, bytes: 0, records: 0 };
   }
 
   /** Moves the open batch to the write queue. */
