@@ -312,7 +312,7 @@ export class RecordStore {
       const from = id % this.size;
       if (this.rows[from * F + C.ID] !== id) continue;
       const to = id % size;
-      rows.set(this.rows.subarray(from * F, from * F + F), to * F);
+      for (let k = 0; k < F; k++) rows[to * F + k] = this.rows[from * F + k]!;
       const x = this.extras.get(from);
       if (x) extras.set(to, x);
     }
