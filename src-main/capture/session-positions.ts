@@ -34,14 +34,16 @@ const TWO_34 = 0x4_0000_0000;
 const MESSAGES = 0;
 const C2S = 1;
 const S2C = 2;
-/** Positions still free in the session's current block (0: take a new one). */
-const LEFT = 3;
-/** Index, across the slabs, of the session's next position. */
-const NEXT = 4;
-/** Part and offset ÷ 2^34 of the current block's positions (a block holds one of each). */
-const PART = 5;
-const HIGH = 6;
-const CODES = 7;
+/**
+ * Index, across the slabs, of the session's next position. Blocks start at
+ * multiples of BLOCK, so a full block (or none yet: 0) is NEXT % BLOCK = 0.
+ */
+const NEXT = 3;
+/** Part and offset ÷ 2^34 of the current block's positions, as one number: part << 14 | high (a block holds one of each). */
+const KEY = 4;
+const CODES = 5;
+/** Offsets up to 2^48 (the index's 48-bit offsets): offset ÷ 2^34 takes 14 bits. */
+const HIGH_BITS = 14;
 
 /** Blocks of one session, in file order: where each starts across the slabs, and its part and high bits. */
 interface SessionBlocks {
@@ -92,6 +94,8 @@ export class SessionPositions implements StreamSink {
   /** [first, last] time per slot. */
   private times: Float64Array;
   private readonly stride: number;
+  /** By message code: 1 + its c2s counter's place in a row, or 0 when the code is not watched. */
+  private readonly watchAt = new Uint8Array(65536);
   private slabs: Uint32Array[] = [];
   /** Per slot, the fill of its blocks closed before they were full (rare: a part or the high bits changed). */
   private fills: (number[] | undefined)[] = [];
@@ -106,8 +110,13 @@ export class SessionPositions implements StreamSink {
 
   /** `watch`: message codes to count per session and direction. */
   constructor(private readonly watch: readonly number[] = []) {
-    // A row fits in one 64-byte cache line for up to four watched codes.
+    // A row fits in one 64-byte cache line for up to five watched codes.
     this.stride = Math.ceil((CODES + 2 * watch.length) / 16) * 16;
+    // Each watched code's place in a row, by code (the first place when a code is listed twice, as count() finds it).
+    for (let k = watch.length - 1; k >= 0; k--) {
+      const code = watch[k]!;
+      if (Number.isInteger(code) && code >= 0 && code < 65536) this.watchAt[code] = CODES + 2 * k + 1;
+    }
     this.rows = new Int32Array(64 * this.stride);
     this.times = new Float64Array(64 * 2);
   }
@@ -157,20 +166,18 @@ export class SessionPositions implements StreamSink {
     const rows = this.rows;
     const r = slot * this.stride;
     const n = ++rows[r + MESSAGES]!;
-    if (s2c) rows[r + S2C]!++;
-    else rows[r + C2S]!++;
+    rows[r + (s2c ? S2C : C2S)]!++;
     const times = this.times;
     if (n === 1) times[slot << 1] = time;
     times[(slot << 1) + 1] = time;
-    const w = this.watch;
-    for (let k = 0; k < w.length; k++) if (w[k] === code) rows[r + CODES + (k << 1) + (s2c ? 1 : 0)]!++;
-    const high = hi16 >>> 2;
-    if (rows[r + LEFT] === 0 || part !== rows[r + PART] || high !== rows[r + HIGH]) this.newBlock(slot, r, part, high);
-    const at = rows[r + NEXT]!;
+    const w = code < 65536 ? this.watchAt[code]! : 0;
+    if (w !== 0) rows[r + w - 1 + (s2c ? 1 : 0)]!++;
+    const key = (part << HIGH_BITS) | (hi16 >>> 2);
+    let at = rows[r + NEXT]!;
+    if ((at & (BLOCK - 1)) === 0 || key !== rows[r + KEY]) at = this.newBlock(slot, r, key);
     // ((hi16 mod 4) × 2^32 + low32) ÷ 4, exact: the offset is a multiple of 4.
     this.slabs[at >>> SLAB_SHIFT]![at & SLAB_MASK] = ((hi16 & 3) << 30) | (low32 >>> 2);
     rows[r + NEXT] = at + 1;
-    rows[r + LEFT]!--;
   }
 
   private newSlot(session: number): number {
@@ -190,22 +197,22 @@ export class SessionPositions implements StreamSink {
     return slot;
   }
 
-  /** The slot's next BLOCK positions go into a new block, for this part and high bits. */
-  private newBlock(slot: number, r: number, part: number, high: number): void {
+  /** The slot's next BLOCK positions go into a new block, for this part and high bits (`key`); where its first goes. */
+  private newBlock(slot: number, r: number, key: number): number {
     const b = this.blocks++;
     if (b >>> (SLAB_SHIFT - 8) >= this.slabs.length) this.slabs.push(new Uint32Array(passBuffers.take((1 << SLAB_SHIFT) * 4)));
     const start = b * BLOCK;
     const list = this.slotBlocks[slot]!;
     const rows = this.rows;
     // The block before, closed early (the part or the high bits changed): how far it was filled.
-    if (list.starts.length > 0 && rows[r + LEFT]! > 0) (this.fills[slot] ??= [])[list.starts.length - 1] = BLOCK - rows[r + LEFT]!;
+    const used = rows[r + NEXT]! & (BLOCK - 1);
+    if (list.starts.length > 0 && used > 0) (this.fills[slot] ??= [])[list.starts.length - 1] = used;
     list.starts.push(start);
-    list.parts.push(part);
-    list.highs.push(high);
+    list.parts.push(key >>> HIGH_BITS);
+    list.highs.push(key & ((1 << HIGH_BITS) - 1));
     rows[r + NEXT] = start;
-    rows[r + LEFT] = BLOCK;
-    rows[r + PART] = part;
-    rows[r + HIGH] = high;
+    rows[r + KEY] = key;
+    return start;
   }
 
   /** Where a slot's `count` records are (SessionEntries.locations). */
