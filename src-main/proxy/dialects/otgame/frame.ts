@@ -7,7 +7,8 @@
  */
 import { deflateRawSync } from 'node:zlib';
 import { adler32 } from './adler32';
-import { inflatedBytes, inflateRawShared, InflateError } from './inflate';
+import { InflateError } from './inflate';
+import { inflateBody } from './inflate-body';
 import { type ChecksumMode, type FrameLayout } from './framing';
 import { xteaDecryptInto, xteaEncryptInPlace, type XteaSchedule } from './xtea';
 
@@ -181,12 +182,13 @@ export function decodeFrameInto(frame: Uint8Array, st: FrameState, flags: string
   }
   const max = st.maxInflated ?? MAX_INFLATED;
   try {
-    const n = inflateRawShared(src, max, from, to);
+    const inflated = inflateBody(src, from, to, max);
+    const n = inflated.length;
     if (n === 0) return failed(out, `DEFLATE: the ${to - from}-byte compressed body inflates to nothing`);
     // The compressed bytes are spent: the inflated message takes their place in the slab (one copy, no allocation).
     if (base >= 0 && src === slab) slabRewind(base);
     const at = slabFor(n);
-    slab.set(inflatedBytes().subarray(0, n), at);
+    slab.set(inflated, at);
     out.payload = new Uint8Array(slab.buffer, at, n);
     return true;
   } catch (e) {
