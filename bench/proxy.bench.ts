@@ -43,6 +43,8 @@ interface Rounds {
   gcMaxMs: number[];
   loopP99Ms: number[];
   holdP99Ms: number[];
+  /** Relay CPU per message during the open loop (µs): at 2000 msg/s each message wakes the relay on its own. */
+  openRelayUs: number[];
   latencies: number[];
   errors: number;
   late: number;
@@ -65,7 +67,7 @@ const bench: Benchmark = {
     const target = await next<{ port: number; identity: string }>(server, 'ready');
     const paths: Path[] = [];
     for (const [i, spec] of PATHS.entries()) paths.push(await openPath(spec, target, CLIENTS, 1 + i * CLIENTS));
-    const rounds: Rounds[] = paths.map(() => ({ rate: [], relayUs: [], serverUs: [], loadUs: [], p50: [], p99: [], gcMs: [], gcMaxMs: [], loopP99Ms: [], holdP99Ms: [], latencies: [], errors: 0, late: 0 }));
+    const rounds: Rounds[] = paths.map(() => ({ rate: [], relayUs: [], serverUs: [], loadUs: [], p50: [], p99: [], gcMs: [], gcMaxMs: [], loopP99Ms: [], holdP99Ms: [], openRelayUs: [], latencies: [], errors: 0, late: 0 }));
     // One short warm-up per path (JIT, buffers), not counted.
     for (const p of paths) await p.run({ rate: 0, window: WINDOW, seconds: 1 });
     for (let r = 0; r < ROUNDS; r++) {
@@ -93,6 +95,7 @@ const bench: Benchmark = {
         into.gcMs.push(relay2.gcMs);
         into.gcMaxMs.push(relay2.gcMaxMs);
         into.loopP99Ms.push(relay2.loopP99Ms);
+        into.openRelayUs.push((relay2.us - relay1.us) / Math.max(1, open.messages));
         if (relay2.holdP99Ms !== null) into.holdP99Ms.push(relay2.holdP99Ms);
         into.latencies.push(...open.latencies);
         into.errors += closed.errors + open.errors;
@@ -127,6 +130,7 @@ const bench: Benchmark = {
         overPipeP99: median(overPipe(x)),
         loopP99Ms: spec.mode ? median(x.loopP99Ms) : null,
         holdP99Ms: x.holdP99Ms.length ? median(x.holdP99Ms) : null,
+        openRelayUs: spec.mode ? median(x.openRelayUs) : null,
         pooledP99: percentile(pooled, 99),
         gcMsPerSec: spec.mode ? median(x.gcMs) / SECONDS : null,
         gcMaxMs: spec.mode ? median(x.gcMaxMs) : null,
@@ -155,7 +159,7 @@ const bench: Benchmark = {
       ),
       '',
       table(
-        ['path @ 2000 msg/s', 'p50 ms', 'p99 ms', 'added p99 ms (median of rounds)', 'added p99 range', 'p99 over the plain pipe ms', 'p99 of all samples', 'relay event-loop delay p99 ms', 'proxy hold p99 ms', 'relay GC ms/s', 'longest relay GC ms', 'late sends'],
+        ['path @ 2000 msg/s', 'p50 ms', 'p99 ms', 'added p99 ms (median of rounds)', 'added p99 range', 'p99 over the plain pipe ms', 'p99 of all samples', 'relay event-loop delay p99 ms', 'proxy hold p99 ms', 'relay CPU µs/msg', 'relay GC ms/s', 'longest relay GC ms', 'late sends'],
         results.map((r, i) => [
           r.name,
           r.p50.toFixed(3),
@@ -166,6 +170,7 @@ const bench: Benchmark = {
           r.pooledP99.toFixed(3),
           r.loopP99Ms === null ? '—' : r.loopP99Ms.toFixed(2),
           r.holdP99Ms === null ? '—' : r.holdP99Ms.toFixed(3),
+          us(r.openRelayUs),
           r.gcMsPerSec === null ? '—' : r.gcMsPerSec.toFixed(2),
           r.gcMaxMs === null ? '—' : r.gcMaxMs.toFixed(2),
           r.late,
@@ -174,7 +179,7 @@ const bench: Benchmark = {
       '',
       `${ROUNDS} alternating rounds (path order reversed every other round) after a 1 s warm-up per path; every figure is the median of the rounds.`,
       `Closed loop: ${CLIENTS} logged-in clients × ${WINDOW} HEARTBEAT requests in flight for ${SECONDS} s; messages = requests + responses. CPU columns: user + system time of each process over the closed loop ÷ its messages.`,
-      `Open loop: ${RATE} requests/s spread over the ${CLIENTS} clients for ${SECONDS} s (${RATE * SECONDS} samples a round, so a round's p99 is its ${RATE * SECONDS / 100}th-worst latency), sent on schedule whatever the answers do; relay GC: pauses the relay's V8 reported during the open loop (median over rounds); relay event-loop delay: how late the relay's event loop ran (1 ms resolution) — the wait for bytes arriving at it, from its own work, its GC and the machine's scheduling together, the plain pipe's being the floor of any extra process; proxy hold: from the moment the proxy handles a decoded message to the publication of its record, which follows the write of its bytes (timed in the relay, during the open loop only); "p99 over the plain pipe": each proxy path's p99 minus the pipe's in the same round (median of rounds) — what the proxy adds beyond an extra process hop on this machine; the clock is read in the load process just before a request is encoded and just after its answer is decoded. "late sends": requests that left > 1 ms after their slot (the load process's timer was late).`,
+      `Open loop: ${RATE} requests/s spread over the ${CLIENTS} clients for ${SECONDS} s (${RATE * SECONDS} samples a round, so a round's p99 is its ${RATE * SECONDS / 100}th-worst latency), sent on schedule whatever the answers do; relay GC and relay CPU: the relay's V8 pauses and its CPU per message during the open loop (median over rounds; at this rate each message wakes the relay on its own, so a message costs more than in the closed loop); relay event-loop delay: how late the relay's event loop ran (1 ms resolution) — the wait for bytes arriving at it, from its own work, its GC and the machine's scheduling together, the plain pipe's being the floor of any extra process; proxy hold: from the moment the proxy handles a decoded message to the publication of its record, which follows the write of its bytes (timed in the relay, during the open loop only); "p99 over the plain pipe": each proxy path's p99 minus the pipe's in the same round (median of rounds) — what the proxy adds beyond an extra process hop on this machine; the clock is read in the load process just before a request is encoded and just after its answer is decoded. "late sends": requests that left > 1 ms after their slot (the load process's timer was late).`,
       `Processes: the server, one load process per path (only the measured one busy) and one relay per path (idle when not measured), on 2 shared cores; 1-minute load average ${loadBefore.toFixed(1)} before, ${loadAfter.toFixed(1)} after.`,
       `Goals: passthrough ≥ 80 % of the plain pipe (${met(pass.msgPerSec / rate(pipe) >= 0.8)}: ${fmt.pct(pass.msgPerSec / rate(pipe))}); ` +
         `decrypt + capture ≥ 50 % of direct (${met(dec.msgPerSec / rate(direct) >= 0.5)}: ${fmt.pct(dec.msgPerSec / rate(direct))}) and ≥ 10 000 msg/s (${met(dec.msgPerSec >= 10_000)}: ${fmt.rate(dec.msgPerSec)}); ` +
