@@ -52,10 +52,10 @@ const runLoad = (a: Omit<RunAsk, 'cmd'>): Promise<RunDone> => {
   return answer;
 };
 await runLoad({ rate: 0, window: 8, seconds: 1 });
-const c0 = await ask<{ us: number }>(relay, 'cpu');
+const c0 = await ask<{ us: number; sysUs: number }>(relay, 'cpu');
 counting = true;
 const done = await runLoad({ rate: RATE, window: RATE ? 0 : 8, seconds: SECONDS });
-const c1 = await ask<{ us: number; gcMs: number; gcMaxMs: number }>(relay, 'cpu');
+const c1 = await ask<{ us: number; sysUs: number; gcMs: number; gcMaxMs: number }>(relay, 'cpu');
 counting = false;
 const sorted = [...done.latencies].sort((x, y) => x - y);
 console.log(
@@ -63,6 +63,7 @@ console.log(
     mode: MODE,
     msgPerSec: Math.round(done.messages / done.seconds),
     relayUsPerMsg: +((c1.us - c0.us) / done.messages).toFixed(2),
+    relaySystemUsPerMsg: +((c1.sysUs - c0.sysUs) / done.messages).toFixed(2),
     loadUsPerMsg: +(done.cpuUs / done.messages).toFixed(2),
     allocBytesPerMsg: Math.round(allocated / done.messages),
     gc: Object.fromEntries(gcKinds),

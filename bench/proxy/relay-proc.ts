@@ -113,7 +113,7 @@ function onAsk(stop: () => void): void {
       const u = process.cpuUsage();
       holds.sort((a, b) => a - b);
       const holdP99Ms = holds.length ? holds[Math.min(holds.length - 1, Math.floor(holds.length * 0.99))]! : null;
-      process.send!({ cmd: 'cpu', us: u.user + u.system, gcMs: gc.ms, gcMaxMs: gc.max, gcCount: gc.count, loopP99Ms: loop.percentile(99) / 1e6, loopMaxMs: loop.max / 1e6, holdP99Ms });
+      process.send!({ cmd: 'cpu', us: u.user + u.system, sysUs: u.system, gcMs: gc.ms, gcMaxMs: gc.max, gcCount: gc.count, loopP99Ms: loop.percentile(99) / 1e6, loopMaxMs: loop.max / 1e6, holdP99Ms });
       gc.ms = gc.max = gc.count = 0;
       loop.reset();
       holds.length = 0;
