@@ -308,7 +308,7 @@ const bench: Benchmark = {
       '',
       table(['traffic', 'avg frame', 'compressed', 'dialect', 'raw XTEA (floor)', 'dialect / floor', 'per round (min–max)', '≥ 70 %', 'dialect wire', 'with every body read'], rows),
       '',
-      `Load average (1 min) on ${cpus().length} cores (the machine is shared): ${loadStart.toFixed(1)} at the start, ${loadEnd.toFixed(1)} at the end. Each row is the median of 15 alternating rounds of ~300 ms of this process's CPU time (dialect, floor${inflateRows.length ? ', inflate' : ''}, then the reverse order): CPU time, not wall time, because under this load a wall-clock round held anywhere from a tenth to all of its time in our own work. The per-round column shows how far single rounds still move.`,
+      `Load average (1 min) on ${cpus().length} cores (the machine is shared): ${loadStart.toFixed(1)} at the start, ${loadEnd.toFixed(1)} at the end. Each row is the median of 15 alternating rounds of ~300 ms of this process's CPU time (dialect, floor, dialect reading every body${inflateRows.length ? ', inflate' : ''}, then the reverse order): CPU time, not wall time, because under this load a wall-clock round held anywhere from a tenth to all of its time in our own work. The per-round column shows how far single rounds still move.`,
       '',
       `Compressed traffic: the floor counts XTEA over the compressed bytes only, while a decoder must also inflate them (into more bytes than XTEA saw). Inflating the same messages alone, with the dialect’s inflate (its own decoder below ${ZLIB_FROM} compressed bytes, node:zlib from there on), in the same rounds:`,
       '',
