@@ -11,6 +11,17 @@ import type { Aead } from '../../src-shared/protocol';
 const TAG = 16;
 
 export const nodeAead: Aead = {
+  sealInto(key, nonce, plaintext, aad, out, offset) {
+    if (offset + plaintext.length + TAG > out.length) throw new RangeError(`sealInto: ${plaintext.length} + ${TAG} bytes do not fit at ${offset} of ${out.length}`);
+    const c = createCipheriv('aes-256-gcm', key, nonce);
+    c.setAAD(aad);
+    // GCM is a stream mode: update gives every byte and final() nothing, so the ciphertext goes straight to its place.
+    const head = c.update(plaintext);
+    out.set(head, offset);
+    const tail = c.final();
+    if (tail.length) out.set(tail, offset + head.length);
+    out.set(c.getAuthTag(), offset + head.length + tail.length);
+  },
   seal(key, nonce, plaintext, aad) {
     const c = createCipheriv('aes-256-gcm', key, nonce);
     c.setAAD(aad);

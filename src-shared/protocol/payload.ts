@@ -91,7 +91,12 @@ export function buildFrame(
   const frame = allocBytes(HEADER_SIZE + length);
   // The header is the AAD: written once, in place, and authenticated from there.
   writeHeader(frame, { type, flags, seq, ref, length });
-  const sealed = seal.aead.seal(seal.key, writeNonce(nonceScratch, seal.direction, seq), payload, frame.subarray(0, HEADER_SIZE));
+  const nonce = writeNonce(nonceScratch, seal.direction, seq);
+  if (seal.aead.sealInto) {
+    seal.aead.sealInto(seal.key, nonce, payload, frame.subarray(0, HEADER_SIZE), frame, HEADER_SIZE);
+    return frame;
+  }
+  const sealed = seal.aead.seal(seal.key, nonce, payload, frame.subarray(0, HEADER_SIZE));
   if (sealed.length !== length) throw new Error(`Aead.seal returned ${sealed.length} bytes for ${plainLength}: not AES-GCM with a 16-byte tag`);
   frame.set(sealed, HEADER_SIZE);
   return frame;

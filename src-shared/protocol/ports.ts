@@ -12,6 +12,13 @@
 export interface Aead {
   /** Returns ciphertext ‖ tag. */
   seal(key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Array, aad: Uint8Array): Uint8Array;
+  /**
+   * Optional: writes ciphertext ‖ tag into `out` at `offset` (exactly
+   * plaintext.length + 16 bytes) instead of returning them, so a frame is
+   * sealed where it is built — no intermediate buffer and no second copy.
+   * `aad` may be a view of `out` (the frame's header) before `offset`.
+   */
+  sealInto?(key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Array, aad: Uint8Array, out: Uint8Array, offset: number): void;
   /** Returns the plaintext, or null when authentication fails (wrong key, nonce, AAD or tampered bytes). */
   open(key: Uint8Array, nonce: Uint8Array, sealed: Uint8Array, aad: Uint8Array): Uint8Array | null;
 }
