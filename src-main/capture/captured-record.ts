@@ -1,5 +1,6 @@
 /** A record read back from a capture: the MessageRecord, where it lies, and its body parsed only when asked for. */
 import { type Dir, type MessageRecord, type MessageSummary } from '../../src-shared/records';
+import { summaryOf } from '../proxy/records';
 import { type Endpoint } from './ip';
 import { pduCodecFor } from './pdu/index';
 import { type PduKind } from './pdu/types';
@@ -88,25 +89,7 @@ export class CapturedRecord implements MessageRecord {
 
   /** The row without bytes or body, as a plain object. */
   summary(): MessageSummary {
-    const s: { -readonly [K in keyof MessageSummary]: MessageSummary[K] } = {
-      id: this.id,
-      session: this.session,
-      dir: this.dir,
-      time: this.time,
-      dialect: this.dialect,
-      type: this.type,
-      code: this.code,
-      seq: this.seq,
-      ref: this.ref,
-      flags: this.flags,
-      wireSize: this.wireSize,
-      bodySize: this.bodySize,
-    };
-    if (this.latencyMs !== undefined) s.latencyMs = this.latencyMs;
-    if (this.pairId !== undefined) s.pairId = this.pairId;
-    if (this.error !== undefined) s.error = this.error;
-    if (this.faults !== undefined) s.faults = this.faults;
-    return s;
+    return summaryOf(this);
   }
 }
 
