@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import type { CaptureInfo, SessionRow } from '../../src-shared/ipc/contract';
 import type { MessageRecord, MessageSummary } from '../../src-shared/records';
-import { summaryOf, type RecordStore } from '../proxy/records';
+import { type RecordStore } from '../proxy/records';
 import { CaptureReader, ndjsonToCapture, registerPduCodec, sniffCaptureFile, type SessionMeta } from '../capture';
 import { otgamePduCodec } from '../proxy/dialects/otgame/pdu';
 import { StateTracker } from '../proxy/dialects/up2/state-tracker';
@@ -116,17 +116,15 @@ export class LiveSource implements RecordSource {
     const out: MessageSummary[] = [];
     let id = Math.min(beforeId - 1, store.newestId);
     for (; id >= store.oldestId && out.length < limit; id--) {
-      const r = store.get(id);
-      if (!r) continue;
-      const s = summaryOf(r);
-      if (match(s)) out.push(s);
+      const s = store.summary(id);
+      if (s && match(s)) out.push(s);
     }
     // More may exist when we stopped on the limit before reaching the oldest record.
     let hasOlder = false;
     if (out.length === limit) {
       for (; id >= store.oldestId; id--) {
-        const r = store.get(id);
-        if (r && match(summaryOf(r))) {
+        const s = store.summary(id);
+        if (s && match(s)) {
           hasOlder = true;
           break;
         }

@@ -49,6 +49,27 @@ describe('RecordStore', () => {
     expect(back.wire).toEqual(r.wire);
   });
 
+  it('summary(id) is the record without bytes or body, without reviving the body; undefined once the id is gone', () => {
+    let revived = 0;
+    const store = new RecordStore(3, { reviveBody: (sm, p) => (revived++, json(sm, p)) });
+    store.add(rec(1, { latencyMs: 2.5, pairId: 2, error: 'BAD_PAYLOAD: x', faults: ['drop'] }), true);
+    store.add(rec(2), true);
+    for (const id of [1, 2]) {
+      const s = store.summary(id)!;
+      expect(s).toEqual(summaryOf(store.get(id)!));
+      expect(s).not.toHaveProperty('wire');
+      expect(s).not.toHaveProperty('plain');
+      expect(s).not.toHaveProperty('body');
+    }
+    expect(store.summary(1)).toMatchObject({ latencyMs: 2.5, pairId: 2, error: 'BAD_PAYLOAD: x', faults: ['drop'] });
+    expect(revived).toBe(0);
+    for (let id = 3; id <= 5; id++) store.add(rec(id), true);
+    expect(store.summary(1)).toBeUndefined();
+    expect(store.summary(6)).toBeUndefined();
+    expect(store.range(0, 10).map((x) => x.id)).toEqual([3, 4, 5]);
+    expect(store.range(0, 10)).toEqual([3, 4, 5].map((id) => summaryOf(store.get(id)!)));
+  });
+
   it('rebuilds a body from the plaintext only when it is read, and keeps the others as given', () => {
     let revived = 0;
     const store = new RecordStore(10, {

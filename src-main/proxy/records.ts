@@ -219,10 +219,29 @@ export class RecordStore {
   get(id: number): MessageRecord | undefined {
     const slot = this.slotOf(id);
     if (slot < 0) return undefined;
+    const r: { -readonly [K in keyof MessageRecord]: MessageRecord[K] } = this.summaryAt(slot, id);
+    const bits = this.rows[slot * F + C.BITS]!;
+    const x = bits & Bit.EXTRAS ? this.extras.get(slot) : undefined;
+    const at = this.rows[slot * F + C.BYTE_AT]! % this.ring.length;
+    const wl = this.rows[slot * F + C.WIRE_LEN]!;
+    if (bits & Bit.WIRE) r.wire = x?.wire ?? this.ring.slice(at, at + wl);
+    if (bits & Bit.PLAIN) r.plain = x?.plain ?? this.ring.slice(at + wl, at + wl + this.rows[slot * F + C.PLAIN_LEN]!);
+    if (bits & Bit.BODY_KEPT) r.body = x?.body;
+    else if (bits & Bit.BODY_FROM_PLAIN) lazyBody(r, this.revive!, r.plain!);
+    return r;
+  }
+
+  /** A record's summary alone: no bytes copied out of the ring, no body (what lists and paging need). */
+  summary(id: number): MessageSummary | undefined {
+    const slot = this.slotOf(id);
+    return slot < 0 ? undefined : this.summaryAt(slot, id);
+  }
+
+  private summaryAt(slot: number, id: number): { -readonly [K in keyof MessageSummary]: MessageSummary[K] } {
     const bits = this.rows[slot * F + C.BITS]!;
     const x = bits & Bit.EXTRAS ? this.extras.get(slot) : undefined;
     const names = this.rows[slot * F + C.NAMES]!;
-    const r: { -readonly [K in keyof MessageRecord]: MessageRecord[K] } = {
+    const s: { -readonly [K in keyof MessageSummary]: MessageSummary[K] } = {
       id,
       session: this.rows[slot * F + C.SESSION]!,
       dir: bits & Bit.S2C ? 's2c' : 'c2s',
@@ -238,17 +257,11 @@ export class RecordStore {
     };
     const latency = this.rows[slot * F + C.LATENCY]!;
     const pair = this.rows[slot * F + C.PAIR]!;
-    if (!Number.isNaN(latency)) r.latencyMs = latency;
-    if (!Number.isNaN(pair)) r.pairId = pair;
-    if (x?.error !== undefined) r.error = x.error;
-    if (x?.faults !== undefined) r.faults = x.faults;
-    const at = this.rows[slot * F + C.BYTE_AT]! % this.ring.length;
-    const wl = this.rows[slot * F + C.WIRE_LEN]!;
-    if (bits & Bit.WIRE) r.wire = x?.wire ?? this.ring.slice(at, at + wl);
-    if (bits & Bit.PLAIN) r.plain = x?.plain ?? this.ring.slice(at + wl, at + wl + this.rows[slot * F + C.PLAIN_LEN]!);
-    if (bits & Bit.BODY_KEPT) r.body = x?.body;
-    else if (bits & Bit.BODY_FROM_PLAIN) lazyBody(r, this.revive!, r.plain!);
-    return r;
+    if (!Number.isNaN(latency)) s.latencyMs = latency;
+    if (!Number.isNaN(pair)) s.pairId = pair;
+    if (x?.error !== undefined) s.error = x.error;
+    if (x?.faults !== undefined) s.faults = x.faults;
+    return s;
   }
 
   /** The response id of a request, when both are held. */
@@ -276,8 +289,8 @@ export class RecordStore {
   range(fromId: number, limit: number): MessageSummary[] {
     const out: MessageSummary[] = [];
     for (let id = Math.max(fromId, this.firstId); id <= this.lastId && out.length < limit; id++) {
-      const r = this.get(id);
-      if (r) out.push(summaryOf(r));
+      const r = this.summary(id);
+      if (r) out.push(r);
     }
     return out;
   }
