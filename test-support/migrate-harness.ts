@@ -46,15 +46,9 @@ export function makeWorkspace(opts: { players?: number } = {}): Workspace {
   };
 }
 
-export async function migrate(
-  source: Source,
-  target: Target,
-  dir: string,
-  name: string,
-  extra: Partial<MigrationOptions> = {},
-  fx?: TfsFixture,
-): Promise<{ m: DataMigration; summary: Awaited<ReturnType<DataMigration['run']>> }> {
-  const m = new DataMigration({
+/** The options of a run named `name` in `dir` (its checkpoint and rejects files named after it), for tests that drive DataMigration themselves. */
+export function migrationOptions(source: Source, target: Target, dir: string, name: string, extra: Partial<MigrationOptions> = {}, fx?: TfsFixture) {
+  return {
     profile,
     source,
     target,
@@ -64,7 +58,18 @@ export async function migrate(
     rejectsPath: join(dir, `${name}.rejects.ndjson`),
     ...(fx ? { now: fx.now } : {}),
     ...extra,
-  });
+  } satisfies MigrationOptions;
+}
+
+export async function migrate(
+  source: Source,
+  target: Target,
+  dir: string,
+  name: string,
+  extra: Partial<MigrationOptions> = {},
+  fx?: TfsFixture,
+): Promise<{ m: DataMigration; summary: Awaited<ReturnType<DataMigration['run']>> }> {
+  const m = new DataMigration(migrationOptions(source, target, dir, name, extra, fx));
   return { m, summary: await m.run() };
 }
 

@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { makeWorkspace, migrate, openSqlite, profile, tableDigests, type Workspace } from '../../../test-support/migrate-harness';
+import { makeWorkspace, migrate, migrationOptions, openSqlite, profile, tableDigests, type Workspace } from '../../../test-support/migrate-harness';
 import Database from 'better-sqlite3';
 import { SqliteDatabase } from './adapters/sqlite';
 import { DataMigration } from './runner';
@@ -43,19 +43,8 @@ describe('reader thread', () => {
     for (const reader of ['inline', 'thread'] as const) {
       const target = openSqlite(ws.newTarget(`same-${reader}`));
       const events: string[] = [];
-      const m = new DataMigration({
-        profile,
-        source,
-        target,
-        sourceLabel: 's',
-        targetLabel: reader,
-        checkpointPath: join(ws.dir, `same-${reader}.json`),
-        rejectsPath: join(ws.dir, `same-${reader}.ndjson`),
-        now: ws.fx.now,
-        // Batches that end mid-way through the tables, so some end on a reject.
-        batchSize: 37,
-        reader,
-      });
+      // Batches that end mid-way through the tables, so some end on a reject.
+      const m = new DataMigration(migrationOptions(source, target, ws.dir, `same-${reader}`, { batchSize: 37, reader }, ws.fx));
       m.on('progress', (p) => events.push(`progress ${p.table} ${p.tableRowsDone} ${p.rowsDone} ${p.rejected}`));
       m.on('reject', (r) => events.push(`reject ${r.table} ${JSON.stringify(r.key)}`));
       m.on('table-start', (t) => events.push(`start ${t.source} ${t.estimate}`));
@@ -89,18 +78,7 @@ describe('reader thread', () => {
     await migrate(source, clean, ws.dir, 't-clean', { batchSize: 20, reader: 'inline' }, ws.fx);
 
     const target = openSqlite(ws.newTarget('t-cancel'));
-    const opts = {
-      profile,
-      source,
-      target,
-      sourceLabel: 's',
-      targetLabel: 't-cancel',
-      checkpointPath: join(ws.dir, 't-cancel.json'),
-      rejectsPath: join(ws.dir, 't-cancel.ndjson'),
-      now: ws.fx.now,
-      batchSize: 20,
-      reader: 'thread' as const,
-    };
+    const opts = migrationOptions(source, target, ws.dir, 't-cancel', { batchSize: 20, reader: 'thread' }, ws.fx);
     const before = target.db.prepare('SELECT COUNT(*) FROM players').pluck().get() as number;
     const m = new DataMigration(opts);
     m.on('progress', (p) => {

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { AuditLog } from '../../audit/log';
 import { DataMigration, MigrationError, TransientError, readRejects, verifyMigration, type Target, type WriteBatch } from './index';
 
-import { makeWorkspace, migrate, openSqlite, profile, tableDigests, type Workspace } from '../../../test-support/migrate-harness';
+import { makeWorkspace, migrate, migrationOptions, openSqlite, profile, tableDigests, type Workspace } from '../../../test-support/migrate-harness';
 
 let ws: Workspace;
 beforeAll(() => {
@@ -113,17 +113,7 @@ describe('cancel and resume', () => {
     const { summary: cleanSummary } = await migrate(source, clean, ws.dir, 'c-clean', { batchSize: 40 }, ws.fx);
 
     const target = openSqlite(ws.newTarget('c-resume'));
-    const opts = {
-      profile,
-      source,
-      target,
-      sourceLabel: 'source',
-      targetLabel: 'c-resume',
-      checkpointPath: join(ws.dir, 'c-resume.checkpoint.json'),
-      rejectsPath: join(ws.dir, 'c-resume.rejects.ndjson'),
-      now: ws.fx.now,
-      batchSize: 40,
-    };
+    const opts = migrationOptions(source, target, ws.dir, 'c-resume', { batchSize: 40 }, ws.fx);
     const m = new DataMigration(opts);
     m.on('progress', (e) => {
       if (e.table === 'player_items' && e.tableRowsDone >= 400) m.cancel();
