@@ -6,7 +6,7 @@
  * the bots see (players and creatures in view).
  */
 import '../child-exit';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { BotFleet, type BotStats } from '../../src-main/peers/bot';
 import { MessageType } from '../../src-shared/protocol';
 
@@ -50,12 +50,22 @@ const frames = (): { in: number; out: number } =>
   fleet.bots.reduce((n, b) => ({ in: n.in + (b.client.connection?.framesIn ?? 0), out: n.out + (b.client.connection?.framesOut ?? 0) }), { in: 0, out: 0 });
 
 const loop = monitorEventLoopDelay({ resolution: 5 });
+// The bots' V8 pauses since the last 'reset': a pause delays every answer the bots are waiting for.
+const gcPauses = { count: 0, ms: 0, max: 0 };
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) {
+    gcPauses.count++;
+    gcPauses.ms += e.duration;
+    gcPauses.max = Math.max(gcPauses.max, e.duration);
+  }
+}).observe({ entryTypes: ['gc'] });
 let window = { at: performance.now(), cpu: process.cpuUsage(), sent: sent(), frames: frames() };
 const reset = (): void => {
   for (const b of fleet.bots) b.stats.latencyMs.length = 0;
   pushes = new Map();
   loop.reset();
   loop.enable();
+  gcPauses.count = gcPauses.ms = gcPauses.max = 0;
   window = { at: performance.now(), cpu: process.cpuUsage(), sent: sent(), frames: frames() };
 };
 
@@ -93,6 +103,7 @@ process.on('message', (m: { cmd: string }) => {
       pushes: Object.fromEntries(pushes),
       cpuCores: (cpu.user + cpu.system) / 1e6 / seconds,
       loopP99Ms: loop.percentile(99) / 1e6,
+      gc: { ...gcPauses },
       inView: { players: players / Math.max(1, views), creatures: creatures / Math.max(1, views) },
       gaps: fleet.bots.reduce((n, b) => n + (b.sync?.gaps ?? 0), 0),
       batches: fleet.bots.reduce((n, b) => n + (b.sync?.batches ?? 0), 0),

@@ -152,6 +152,33 @@ describe('reference server', () => {
     expect(actions).toBeGreaterThan(200);
     expect(fleet.bots.reduce((n, b) => n + (b.sync?.gaps ?? 0), 0)).toBe(0);
   });
+
+  it('refreshing each group of players just before its sync tick keeps every synced view equal to the world, and forgets players who left', async () => {
+    // No creatures: once the bots pause, nothing moves, so each view must settle on what the world shows.
+    const { port } = await start({ world: { creatures: 0, items: 40, seed: 5 }, syncSlices: 4 });
+    const fleet = await BotFleet.start({ host: '127.0.0.1', port, identity: { pinned: ref!.identity.publicRaw }, count: 12, intervalMs: 50 });
+    stops.push(() => fleet.stop());
+    await new Promise((r) => setTimeout(r, 1500));
+    for (const b of fleet.bots) (b as Bot).pause();
+    const world = ref!.world;
+    const settled = (): number => {
+      let n = 0;
+      for (const b of fleet.bots) {
+        const session = ref!.server.sessions.get(b.client.sessionId!);
+        const sync = session && ref!.sync.of(session);
+        if (sync && deepEqual(sync.state.world as JsonValue, JSON.parse(JSON.stringify(world.viewOf(session.playerId))) as JsonValue)) n++;
+      }
+      return n;
+    };
+    await waitFor(() => settled() === 12, 5000, 'every synced view equal to the world');
+    const players = fleet.bots.map((b) => ref!.server.sessions.get(b.client.sessionId!)!.playerId);
+    // Logged out, not just disconnected (a detached session's player stays in the world, waiting for its resume).
+    await fleet.stop(true);
+    // What the refresh keeps pending per player (private; looked at here only).
+    const pending = ref as unknown as { views: { has(id: string): boolean }; dirty: Set<string> };
+    await waitFor(() => ref!.server.sessions.size === 0, 3000, 'the bots’ sessions ended');
+    expect(players.filter((id) => pending.views.has(id) || pending.dirty.has(id))).toEqual([]);
+  });
 });
 
 describe('audit', () => {

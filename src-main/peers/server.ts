@@ -117,7 +117,7 @@ export class ReferenceServer {
     this.resources = new ResourceStore(dir);
     this.sync = new SyncModule(this.server, {
       initialState: (s) => this.initialState(s),
-      beforeTick: () => this.refresh(),
+      beforeTick: (group) => this.refresh(group),
       slices: opts.syncSlices ?? 10,
     });
     this.runner = opts.scripts === false ? null : createScriptRunner();
@@ -188,8 +188,15 @@ export class ReferenceServer {
   private wire(): void {
     const { server, world } = this;
     server.on('sessionEnd', (s, reason) => {
-      if (this.sessionsByPlayer.get(s.playerId) === s) this.sessionsByPlayer.delete(s.playerId);
+      const current = this.sessionsByPlayer.get(s.playerId) === s;
+      if (current) this.sessionsByPlayer.delete(s.playerId);
       world.removePlayer(s.playerId);
+      if (current) {
+        // Nothing stays pending for a player who left (refreshes visit sessions: it would stay forever).
+        this.views.done(s.playerId);
+        this.dirty.delete(s.playerId);
+        this.critical.delete(s.playerId);
+      }
       this.log('session ended', { session: s.id, account: s.account.name, reason });
     });
     server.on('sessionStart', (s) => {
@@ -276,28 +283,44 @@ export class ReferenceServer {
   }
 
   /**
-   * Before each sync tick: push to each player what changed for it — its
-   * own part, and the entries of its view that changed (see ViewChanges).
+   * Before a group of sessions is ticked: push to each of their players what
+   * changed for it since its last tick — its own part, and the entries of
+   * its view that changed (see ViewChanges). What changed for players of
+   * other groups waits for their turn (their batches would wait for it
+   * anyway), so the work comes in the same small pieces as the ticks, and
+   * an entry that changed several times between two turns is diffed once.
+   * A critical change of a player's own part goes out at the next refresh,
+   * whatever its group.
    */
-  private refresh(): void {
-    if (this.views.pending) {
-      for (const playerId of this.views.players()) {
-        const sync = this.syncOfPlayer(playerId);
-        if (!sync) continue;
+  private refresh(group: Iterable<ServerSession>): void {
+    for (const playerId of this.critical) {
+      const sync = this.syncOfPlayer(playerId);
+      if (sync) this.refreshOwn(playerId, sync, Priority.CRITICAL);
+      this.dirty.delete(playerId);
+    }
+    this.critical.clear();
+    const views = this.views.pending;
+    for (const s of group) {
+      const playerId = s.playerId;
+      // A player logged in again is refreshed through its current session only.
+      if (this.sessionsByPlayer.get(playerId) !== s) continue;
+      const sync = this.sync.of(s);
+      if (!sync) continue;
+      if (views && this.views.has(playerId)) {
         const ops = this.views.opsFor(playerId, sync.state.world as JsonValue | undefined);
         if (ops.length) sync.push(ops, Priority.NORMAL);
+        this.views.done(playerId);
       }
-      this.views.clear();
+      if (this.dirty.delete(playerId)) this.refreshOwn(playerId, sync, Priority.HIGH);
     }
-    for (const playerId of this.dirty) {
-      const sync = this.syncOfPlayer(playerId);
-      const player = sync && this.world.playerState(playerId);
-      if (!sync || !player) continue;
-      const ops = diff((sync.state.player ?? {}) as JsonValue, player as JsonValue, '/player');
-      if (ops.length) sync.push(ops, this.critical.has(playerId) ? Priority.CRITICAL : Priority.HIGH);
-    }
-    this.dirty.clear();
-    this.critical.clear();
+  }
+
+  /** Pushes what changed in the player's own part. */
+  private refreshOwn(playerId: string, sync: ServerSyncSession, priority: Priority): void {
+    const player = this.world.playerState(playerId);
+    if (!player) return;
+    const ops = diff((sync.state.player ?? {}) as JsonValue, player as JsonValue, '/player');
+    if (ops.length) sync.push(ops, priority);
   }
 
   private syncOfPlayer(playerId: string): ServerSyncSession | undefined {

@@ -7,7 +7,7 @@ import { ViewChanges } from './views';
 const dirs = Object.keys(DIRECTIONS) as Direction[];
 
 /** Players' synced `world` parts, kept up to date only by the ops ViewChanges hands out. */
-function harness(world: World): { views: ViewChanges; state: Map<string, JsonValue>; refresh: () => number } {
+function harness(world: World): { views: ViewChanges; state: Map<string, JsonValue>; refresh: () => number; refreshOnly: (ids: readonly string[]) => void } {
   const views = new ViewChanges(world);
   world.on('change', (c) => views.note(c));
   const state = new Map<string, JsonValue>();
@@ -25,7 +25,18 @@ function harness(world: World): { views: ViewChanges; state: Map<string, JsonVal
     views.clear();
     return ops;
   };
-  return { views, state, refresh };
+  /** What a server refreshing players in turns does: only these players, each marked done. */
+  const refreshOnly = (ids: readonly string[]): void => {
+    for (const id of ids) {
+      if (!world.player(id) || !views.has(id)) continue;
+      const list = views.opsFor(id, state.get(id));
+      const r = applyOps((state.get(id) ?? {}) as JsonValue, list.map((o) => ({ ...o, path: o.path.slice('/world'.length) })), { allowRoot: true });
+      expect(r.applied).toBe(list.length);
+      state.set(id, r.state);
+      views.done(id);
+    }
+  };
+  return { views, state, refresh, refreshOnly };
 }
 
 const asJson = (v: unknown): JsonValue => JSON.parse(JSON.stringify(v)) as JsonValue;
@@ -66,6 +77,49 @@ describe('view changes', () => {
             refresh();
             for (const p of ids) expect(state.get(p)).toEqual(asJson(world.viewOf(p)));
           }
+        },
+      ),
+      { numRuns: 25 },
+    );
+  });
+
+  it('refreshed in turns (a group of players at a time, as the server does before each group’s sync tick), every player’s view equals a full recomputation at its turn', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 1_000_000 }),
+        fc.integer({ min: 2, max: 4 }),
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 7 }), fc.integer({ min: 0, max: 9 }), fc.integer({ min: 0, max: 7 })), { minLength: 20, maxLength: 120 }),
+        (seed, groups, script) => {
+          const world = new World({ seed, creatures: 60, items: 40, viewX: 4, viewY: 3, moveIntervalMs: 0, creatureStepMs: 300, weatherEveryMs: 2000, msPerGameMinute: 20 }, { width: 24, height: 24 });
+          const { views, state, refreshOnly } = harness(world);
+          const ids = Array.from({ length: 8 }, (_, i) => `p${i}`);
+          let now = 1000;
+          for (const id of ids) {
+            world.addPlayer(id, id.toUpperCase(), now, true);
+            state.set(id, asJson(world.viewOf(id)));
+          }
+          refreshOnly(ids);
+          let turn = 0;
+          for (const [who, what, arg] of script) {
+            const id = ids[who]!;
+            now += 100;
+            if (what < 4) world.movePlayer(id, { direction: dirs[arg]! }, now);
+            else if (what === 4) world.action(id, 'drop', { index: 0 });
+            else if (what === 5) world.action(id, 'pickup');
+            else if (what === 6) {
+              const target = Object.keys(world.viewOf(id).creatures)[0] ?? Object.keys(world.viewOf(id).players)[0];
+              if (target) world.interact(id, target, 'attack');
+            }
+            world.tick(now);
+            const group = ids.filter((_, i) => i % groups === turn % groups);
+            turn++;
+            refreshOnly(group);
+            for (const p of group) expect(state.get(p)).toEqual(asJson(world.viewOf(p)));
+          }
+          // Everyone's turn once more: nothing is left pending, and every view is right.
+          refreshOnly(ids);
+          expect(views.pending).toBe(false);
+          for (const p of ids) expect(state.get(p)).toEqual(asJson(world.viewOf(p)));
         },
       ),
       { numRuns: 25 },

@@ -21,14 +21,15 @@ export class ViewChanges {
   private readonly whole = new Set<string>();
   /** Per player, the entries to recompute: key `section/id`. */
   private readonly entries = new Map<string, Map<string, { section: ViewSection; id: string }>>();
-  private globals = false;
+  /** Players who have not yet been given the last change of weather or time. */
+  private readonly globals = new Set<string>();
 
   constructor(private readonly world: World) {}
 
   /** Records a change of the world (call it for every 'change' the world emits). */
   note(c: WorldChange): void {
     if (c.kind === 'global') {
-      this.globals = true;
+      for (const id of this.world.playerIds()) this.globals.add(id);
       return;
     }
     if (c.kind !== 'local') return;
@@ -59,13 +60,20 @@ export class ViewChanges {
 
   /** Whether anyone's view changed. */
   get pending(): boolean {
-    return this.globals || this.whole.size > 0 || this.entries.size > 0;
+    return this.globals.size > 0 || this.whole.size > 0 || this.entries.size > 0;
   }
 
-  /** The players to refresh: everyone after a change of weather or time, else those something changed for. */
+  /** Whether this player's view changed since it was last refreshed (see done()). */
+  has(playerId: string): boolean {
+    return this.whole.has(playerId) || this.entries.has(playerId) || this.globals.has(playerId);
+  }
+
+  /** The players to refresh: those something changed for (everyone after a change of weather or time). */
   players(): string[] {
-    if (this.globals) return [...this.world.playerIds()];
-    return [...this.whole, ...this.entries.keys()];
+    const out = new Set(this.whole);
+    for (const id of this.entries.keys()) out.add(id);
+    for (const id of this.globals) out.add(id);
+    return [...out];
   }
 
   /**
@@ -76,7 +84,7 @@ export class ViewChanges {
   opsFor(playerId: string, current: JsonValue | undefined): Op[] {
     if (this.whole.has(playerId) || !isPlainObject(current)) return diff(current ?? {}, this.world.viewOf(playerId) as unknown as JsonValue, '/world');
     const ops: Op[] = [];
-    if (this.globals) {
+    if (this.globals.has(playerId)) {
       const now = { weather: this.world.weather, time: this.world.time } as unknown as JsonObject;
       ops.push(...diff({ weather: current.weather ?? null, time: current.time ?? null }, now, '/world'));
     }
@@ -96,10 +104,22 @@ export class ViewChanges {
     return ops;
   }
 
-  /** After a refresh: nothing is pending any more. */
+  /**
+   * After this player's refresh: nothing is pending for it any more. A
+   * server that refreshes players in turns (each just before its sync tick)
+   * calls this per player; what changed for the others stays pending, so
+   * several changes of one entry between two of its turns cost one diff.
+   */
+  done(playerId: string): void {
+    this.whole.delete(playerId);
+    this.entries.delete(playerId);
+    this.globals.delete(playerId);
+  }
+
+  /** After a refresh of everyone: nothing is pending any more. */
   clear(): void {
     this.whole.clear();
     this.entries.clear();
-    this.globals = false;
+    this.globals.clear();
   }
 }

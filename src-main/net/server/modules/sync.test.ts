@@ -72,7 +72,7 @@ describe('sync module ticks', () => {
     expect([updates(all[0]!.sent), updates(all[1]!.sent)]).toEqual([2, 2]);
   });
 
-  it('with slices, a late timer ticks every group that came due meanwhile, once each', () => {
+  it('with slices, a late timer ticks every group that came due meanwhile, once each and each in a task of its own', () => {
     const { server, start } = fakeServer();
     let refreshes = 0;
     sync = new SyncModule(server, { initialState: () => ({ n: 0 }), beforeTick: () => refreshes++, slices: 4 });
@@ -82,13 +82,51 @@ describe('sync module ticks', () => {
     for (const [i, s] of all.entries()) sync.of(s.session)!.set('/n', i + 1);
     // The loop is busy for 75 ms (the clock moves, no timer runs); the next timer finds all four groups due.
     vi.setSystemTime(Date.now() + 75);
-    vi.advanceTimersByTime(25);
+    // The timer itself ticks one group; each of the other three follows in a task of its own (setImmediate).
+    vi.advanceTimersToNextTimer();
+    expect(all.filter((s) => updates(s.sent) === 1)).toHaveLength(2);
+    for (const n of [4, 6, 8]) {
+      vi.advanceTimersToNextTimer();
+      expect(all.filter((s) => updates(s.sent) === 1)).toHaveLength(n);
+    }
     expect(all.map((s) => updates(s.sent))).toEqual(Array(8).fill(1));
-    expect(refreshes).toBe(5);
+    expect(refreshes).toBe(8);
     // And the schedule goes on from there, one group per slice.
     for (const s of all) sync.of(s.session)!.set('/n', 0);
     vi.advanceTimersByTime(25);
     expect(all.filter((s) => updates(s.sent) === 2)).toHaveLength(2);
+  });
+
+  it('hands beforeTick the sessions about to be ticked: the group with slices, every session without', () => {
+    const { server, start } = fakeServer();
+    const seen: string[][] = [];
+    sync = new SyncModule(server, { initialState: () => ({ n: 0 }), beforeTick: (group) => seen.push([...group].map((s) => s.id)), slices: 2 });
+    start(4);
+    vi.advanceTimersByTime(100);
+    // Groups are given in turn: s0 and s2 in the first, s1 and s3 in the second.
+    expect(seen).toEqual([
+      ['s0', 's2'],
+      ['s1', 's3'],
+    ]);
+    sync.dispose();
+    const whole: string[][] = [];
+    sync = new SyncModule(server, { initialState: () => ({ n: 0 }), beforeTick: (group) => whole.push([...group].map((s) => s.id)) });
+    vi.advanceTimersByTime(100);
+    expect(whole).toEqual([['s0', 's1', 's2', 's3']]);
+  });
+
+  it('a disposed module ticks none of the groups still waiting for their task', () => {
+    const { server, start } = fakeServer();
+    let refreshes = 0;
+    sync = new SyncModule(server, { initialState: () => ({ n: 0 }), beforeTick: () => refreshes++, slices: 4 });
+    start(4);
+    vi.advanceTimersByTime(100);
+    vi.setSystemTime(Date.now() + 75);
+    vi.advanceTimersToNextTimer();
+    expect(refreshes).toBe(5);
+    sync.dispose();
+    vi.advanceTimersByTime(500);
+    expect(refreshes).toBe(5);
   });
 
   it('with slices, an ended session leaves its group, and a session started again is in one group only', () => {

@@ -22,14 +22,18 @@ export interface SyncModuleOptions {
   readonly batchSize?: number;
   readonly strategies?: Readonly<Record<string, Strategy>>;
   readonly owned?: readonly string[];
-  /** Runs before every tick (the game refreshes what changed since the last one). */
-  readonly beforeTick?: () => void;
+  /**
+   * Runs before every tick with the sessions about to be ticked (the game
+   * refreshes what changed for them since their last tick; what changed for
+   * the others can wait for their own turn).
+   */
+  readonly beforeTick?: (sessions: Iterable<ServerSession>) => void;
   /**
    * Sessions are ticked in this many groups, one group every
    * intervalMs / slices (default 1: all at once). Each session still gets a
    * batch every intervalMs, but with a thousand sessions the server's work
    * comes in small pieces instead of one burst that requests wait behind.
-   * beforeTick runs before every group.
+   * beforeTick runs before every group, with that group.
    */
   readonly slices?: number;
 }
@@ -53,6 +57,7 @@ export class SyncModule {
   /** The sessions of each slice: a slice's tick visits its own, not every session of the server. */
   private readonly groups: Set<ServerSession>[] = [];
   private sessionsStarted = 0;
+  private disposed = false;
 
   constructor(
     private readonly server: UpServer,
@@ -106,7 +111,7 @@ export class SyncModule {
   }
 
   tickAll(): void {
-    this.opts.beforeTick?.();
+    this.opts.beforeTick?.(this.server.sessions.values());
     for (const s of this.server.sessions.values()) {
       if (s.attached) this.of(s)?.tick();
     }
@@ -116,26 +121,43 @@ export class SyncModule {
    * Ticks the groups of sessions that are due (all sessions with one
    * slice). A timer that fires late — the loop was busy — ticks every group
    * that came due meanwhile (up to one round), so each session keeps its
-   * interval instead of waiting for the groups ahead of it.
+   * interval instead of waiting for the groups ahead of it; one group now and
+   * each of the others in a task of its own (setImmediate), so that requests
+   * that arrived meanwhile are read between them rather than after all.
    */
   private tickSlice(): void {
     if (this.slices === 1) return this.tickAll();
     const now = Date.now();
     if (this.nextSliceAt === 0) this.nextSliceAt = now;
-    const due = new Set<number>();
+    let due = 0;
+    const first = this.slice;
     // Half a slice of slack: the timer's clock and Date.now() may disagree by a millisecond.
-    while (this.nextSliceAt <= now + this.sliceMs / 2 && due.size < this.slices) {
-      due.add(this.slice);
+    while (this.nextSliceAt <= now + this.sliceMs / 2 && due < this.slices) {
+      due++;
       this.slice = (this.slice + 1) % this.slices;
       this.nextSliceAt += this.sliceMs;
     }
     // More than a round behind: start afresh from now rather than racing to catch up.
     if (this.nextSliceAt <= now) this.nextSliceAt = now + this.sliceMs;
-    if (due.size === 0) return;
-    this.opts.beforeTick?.();
-    for (const k of due) {
-      for (const s of this.groups[k]!) if (s.attached) this.of(s)?.tick();
-    }
+    if (due === 0) return;
+    this.tickGroup(first);
+    if (due > 1) this.tickLater(first, due - 1);
+  }
+
+  /** Ticks the `count` groups after `after`, one per task. */
+  private tickLater(after: number, count: number): void {
+    setImmediate(() => {
+      if (this.disposed) return;
+      const k = (after + 1) % this.slices;
+      this.tickGroup(k);
+      if (count > 1) this.tickLater(k, count - 1);
+    });
+  }
+
+  private tickGroup(k: number): void {
+    const group = this.groups[k]!;
+    this.opts.beforeTick?.(group);
+    for (const s of group) if (s.attached) this.of(s)?.tick();
   }
 
   private start(session: ServerSession): void {
@@ -188,6 +210,7 @@ export class SyncModule {
   }
 
   dispose(): void {
+    this.disposed = true;
     clearInterval(this.timer);
   }
 }
