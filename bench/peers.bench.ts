@@ -32,6 +32,13 @@ interface Stats {
   sessions: number;
   cpu: { user: number; system: number };
   loopP99Ms: number;
+  /** V8 pauses since the previous 'stats'. */
+  gc: GcPauses;
+}
+interface GcPauses {
+  count: number;
+  ms: number;
+  max: number;
 }
 interface Window {
   seconds: number;
@@ -43,6 +50,8 @@ interface Window {
   pushes: Record<string, number>;
   cpuCores: number;
   loopP99Ms: number;
+  /** The bots' V8 pauses over the window. */
+  gc: GcPauses;
   inView: { players: number; creatures: number };
   gaps: number;
   batches: number;
@@ -102,6 +111,8 @@ interface LoadRow {
   botsCpu: number;
   serverLoopP99: number;
   botsLoopP99: number;
+  /** GC pause time per second of the windows, and the longest pause, on each side (ms). */
+  gc: { serverMsPerSec: number; serverMax: number; botsMsPerSec: number; botsMax: number };
   gaps: number;
   /** Per bot per second. */
   sent: Record<string, number>;
@@ -137,6 +148,7 @@ interface WindowResult {
   seconds: number;
   serverCpuSeconds: number;
   serverLoopP99: number;
+  serverGc: GcPauses;
   stallMicros: number | null;
   p50: number;
   p99: number;
@@ -159,6 +171,7 @@ async function measureWindow(server: ChildProcess, bots: ChildProcess): Promise<
     seconds,
     serverCpuSeconds: (s1.cpu.user + s1.cpu.system - s0.cpu.user - s0.cpu.system) / 1e6,
     serverLoopP99: s1.loopP99Ms,
+    serverGc: s1.gc,
     stallMicros: stall0 === null || stall1 === null ? null : stall1 - stall0,
     p50: percentile(sorted, 50),
     p99: percentile(sorted, 99),
@@ -192,6 +205,12 @@ async function loadRun(server: ChildProcess, ready: ServerReady, count: number, 
     serverCpu: windows.reduce((n, x) => n + x.serverCpuSeconds, 0) / seconds,
     botsCpu: windows.reduce((n, x) => n + x.w.cpuCores * x.w.seconds, 0) / botSeconds,
     serverLoopP99: median(windows.map((x) => x.serverLoopP99)),
+    gc: {
+      serverMsPerSec: windows.reduce((n, x) => n + x.serverGc.ms, 0) / seconds,
+      serverMax: Math.max(...windows.map((x) => x.serverGc.max)),
+      botsMsPerSec: windows.reduce((n, x) => n + x.w.gc.ms, 0) / botSeconds,
+      botsMax: Math.max(...windows.map((x) => x.w.gc.max)),
+    },
     botsLoopP99: median(windows.map((x) => x.w.loopP99Ms)),
     gaps: all.gaps,
     sent: perBot(all.sent),
@@ -259,7 +278,8 @@ const bench: Benchmark = {
     const idleServerCpu = (i1.cpu.user + i1.cpu.system - i0.cpu.user - i0.cpu.system) / 1e6 / idleWindow.seconds;
 
     const big = rows.find((r) => r.bots === 1000)!;
-    const goal = big.connectedAtEnd === 1000 && big.p99 < 50 && big.msgPerSec >= 10_000;
+    // The goal is judged on both p99s: the windows' median and the p99 of every sample of the row pooled.
+    const goal = big.connectedAtEnd === 1000 && big.p99 < 50 && big.p99All < 50 && big.msgPerSec >= 10_000;
     const f1 = (x: number | undefined): string => (x ?? 0).toFixed(x !== undefined && x < 0.1 ? 3 : 2);
     const md = [
       '### Logins (connect + X25519/Ed25519 handshake + scrypt login + EdDSA token)',
@@ -276,10 +296,10 @@ const bench: Benchmark = {
       '',
       `### Load (full UP/2.0 bots acting every ${INTERVAL_MS} ms on average; messages counted at the server, both directions)`,
       '',
-      `Goal: 1000 sessions held with p99 < 50 ms and ≥ 10 000 msg/s — **${goal ? 'met' : 'missed'}** in this run.`,
+      `Goal: 1000 sessions held with p99 < 50 ms and ≥ 10 000 msg/s — **${goal ? 'met' : 'missed'}** in this run (p99 judged as the windows' median and as the p99 of all the row's samples; both must be under 50 ms).`,
       '',
       table(
-        ['bots', 'logged in', 'connected at end', 'msg/s', 'msg/s per bot', 'p50 ms', 'p99 ms', 'p99 per window (ms)', 'p99 of all samples (ms)', 'p99 vs 50 ms', 'server CPU (cores)', 'bots process CPU (cores)', 'event-loop delay p99 server / bots (ms)', 'CPU pressure', 'gaps'],
+        ['bots', 'logged in', 'connected at end', 'msg/s', 'msg/s per bot', 'p50 ms', 'p99 ms', 'p99 per window (ms)', 'p99 of all samples (ms)', 'p99 vs 50 ms', 'server CPU (cores)', 'bots process CPU (cores)', 'event-loop delay p99 server / bots (ms)', 'GC ms per s server / bots', 'longest GC pause server / bots (ms)', 'CPU pressure', 'gaps'],
         rows.map((r) => [
           r.bots,
           r.loggedIn,
@@ -290,10 +310,12 @@ const bench: Benchmark = {
           r.p99.toFixed(2),
           r.p99s.map((x) => x.toFixed(1)).join(' / '),
           r.p99All.toFixed(2),
-          r.p99 < 50 ? 'met' : 'missed',
+          r.p99 < 50 && r.p99All < 50 ? 'met' : 'missed',
           r.serverCpu.toFixed(2),
           r.botsCpu.toFixed(2),
           `${r.serverLoopP99.toFixed(0)} / ${r.botsLoopP99.toFixed(0)}`,
+          `${r.gc.serverMsPerSec.toFixed(0)} / ${r.gc.botsMsPerSec.toFixed(0)}`,
+          `${r.gc.serverMax.toFixed(1)} / ${r.gc.botsMax.toFixed(1)}`,
           r.cpuPressure === null ? 'n/a' : fmt.pct(r.cpuPressure),
           r.gaps,
         ]),
@@ -301,6 +323,8 @@ const bench: Benchmark = {
       '',
       'CPU pressure: the share of the window during which some task on the machine waited for a CPU (Linux PSI) — the',
       'server and the bots share 2 cores with whatever else runs; above a few % the latency measures the queue for a CPU too.',
+      'GC: V8 pauses (scavenges and the pauses of major collections) of the server and of the bots\' process, per second of',
+      'the windows, and the longest one: a pause holds every request in flight on that side.',
       '',
       'What each bot does and gets, per bot per second (measured over the same window), and what it sees:',
       '',
@@ -335,7 +359,8 @@ const bench: Benchmark = {
       '',
       `Latency is per request at the bot (HEARTBEAT, remote and party EVENT_TRIGGER), measured in ${WINDOWS} consecutive windows of ${WINDOW_MS / 1000} s with the`,
       `same bots after a 4 s warm-up: p50 and p99 are the median of the windows' (each window's p99 is listed; a moment when the shared machine`,
-      `stalls everything shows in one window rather than deciding the row); the other columns cover all windows. Samples per row: ${rows.map((r) => r.samples).join(', ')}.`,
+      `stalls everything shows in one window rather than deciding the row), and beside them the p99 of all the row's samples pooled; "p99 vs 50 ms" needs`,
+      `both under 50 ms. The other columns cover all windows. Samples per row: ${rows.map((r) => r.samples).join(', ')}.`,
     ].join('\n');
     return { markdown: md, data: { sessionsPerSec, scryptPerSec, rows, perSession, rssPerSession, before, after, idleServerCpu, idleBotsCpu: idleWindow.cpuCores, goal } };
   },
