@@ -6,7 +6,8 @@
  * the bots see (players and creatures in view).
  */
 import '../child-exit';
-import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { watchGcPauses } from '../gc-pauses';
 import { BotFleet, type BotStats } from '../../src-main/peers/bot';
 import { MessageType } from '../../src-shared/protocol';
 
@@ -51,21 +52,14 @@ const frames = (): { in: number; out: number } =>
 
 const loop = monitorEventLoopDelay({ resolution: 5 });
 // The bots' V8 pauses since the last 'reset': a pause delays every answer the bots are waiting for.
-const gcPauses = { count: 0, ms: 0, max: 0 };
-new PerformanceObserver((list) => {
-  for (const e of list.getEntries()) {
-    gcPauses.count++;
-    gcPauses.ms += e.duration;
-    gcPauses.max = Math.max(gcPauses.max, e.duration);
-  }
-}).observe({ entryTypes: ['gc'] });
+const gcPauses = watchGcPauses();
 let window = { at: performance.now(), cpu: process.cpuUsage(), sent: sent(), frames: frames() };
 const reset = (): void => {
   for (const b of fleet.bots) b.stats.latencyMs.length = 0;
   pushes = new Map();
   loop.reset();
   loop.enable();
-  gcPauses.count = gcPauses.ms = gcPauses.max = 0;
+  gcPauses.take();
   window = { at: performance.now(), cpu: process.cpuUsage(), sent: sent(), frames: frames() };
 };
 
@@ -103,7 +97,7 @@ process.on('message', (m: { cmd: string }) => {
       pushes: Object.fromEntries(pushes),
       cpuCores: (cpu.user + cpu.system) / 1e6 / seconds,
       loopP99Ms: loop.percentile(99) / 1e6,
-      gc: { ...gcPauses },
+      gc: gcPauses.take(),
       inView: { players: players / Math.max(1, views), creatures: creatures / Math.max(1, views) },
       gaps: fleet.bots.reduce((n, b) => n + (b.sync?.gaps ?? 0), 0),
       batches: fleet.bots.reduce((n, b) => n + (b.sync?.batches ?? 0), 0),

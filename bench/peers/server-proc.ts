@@ -3,7 +3,8 @@
  * counters and memory on request (IPC), so the bots' CPU is not the server's.
  */
 import '../child-exit';
-import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { watchGcPauses } from '../gc-pauses';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { ReferenceServer } from '../../src-main/peers/server';
@@ -28,14 +29,7 @@ const traceLong = process.env.TRACE_LONG ? (await import('./long-tasks')).traceL
 const loop = monitorEventLoopDelay({ resolution: 5 });
 loop.enable();
 // The server's V8 pauses since the last 'stats' (count, total and longest ms): a pause holds every request in flight.
-const gcPauses = { count: 0, ms: 0, max: 0 };
-new PerformanceObserver((list) => {
-  for (const e of list.getEntries()) {
-    gcPauses.count++;
-    gcPauses.ms += e.duration;
-    gcPauses.max = Math.max(gcPauses.max, e.duration);
-  }
-}).observe({ entryTypes: ['gc'] });
+const gcPauses = watchGcPauses();
 
 type Msg = { cmd: 'stats' } | { cmd: 'memory' } | { cmd: 'stop' } | { cmd: 'heapStart' } | { cmd: 'heapStop'; file: string };
 
@@ -68,9 +62,8 @@ process.on('message', (m: Msg) => {
       framesIn += s.conn?.framesIn ?? 0;
       framesOut += s.conn?.framesOut ?? 0;
     }
-    process.send!({ cmd: 'stats', framesIn: server.server.counters.framesIn, framesInLive: framesIn, framesOutLive: framesOut, sessions: server.server.attachedSessions, cpu: process.cpuUsage(), loopP99Ms: loop.percentile(99) / 1e6, loopMaxMs: loop.max / 1e6, gc: { ...gcPauses }, long: traceLong?.() });
+    process.send!({ cmd: 'stats', framesIn: server.server.counters.framesIn, framesInLive: framesIn, framesOutLive: framesOut, sessions: server.server.attachedSessions, cpu: process.cpuUsage(), loopP99Ms: loop.percentile(99) / 1e6, loopMaxMs: loop.max / 1e6, gc: gcPauses.take(), long: traceLong?.() });
     loop.reset();
-    gcPauses.count = gcPauses.ms = gcPauses.max = 0;
   } else if (m.cmd === 'memory') {
     gc();
     gc();

@@ -12,7 +12,8 @@ import { createServer, connect, type AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { watchGcPauses } from '../gc-pauses';
 import { startProxy } from '../../src-main/proxy/setup';
 import { generateKeyPair } from '../../src-main/net/keys';
 import type { MessageRecord } from '../../src-shared/records';
@@ -21,14 +22,7 @@ const mode = process.env.MODE as 'pipe' | 'passthrough' | 'decrypt';
 const target = { host: '127.0.0.1', port: Number(process.env.TARGET_PORT) };
 const upstream = Buffer.from(process.env.TARGET_IDENTITY!, 'base64url');
 
-const gc = { ms: 0, max: 0, count: 0 };
-new PerformanceObserver((list) => {
-  for (const e of list.getEntries()) {
-    gc.ms += e.duration;
-    gc.max = Math.max(gc.max, e.duration);
-    gc.count++;
-  }
-}).observe({ entryTypes: ['gc'] });
+const gcPauses = watchGcPauses();
 
 // How late the relay's event loop ran (since the last ask): what bytes arriving at the relay wait before it reads them —
 // its own work, its GC and the machine's scheduling together; the same figure for the plain pipe is the floor.
@@ -113,8 +107,8 @@ function onAsk(stop: () => void): void {
       const u = process.cpuUsage();
       holds.sort((a, b) => a - b);
       const holdP99Ms = holds.length ? holds[Math.min(holds.length - 1, Math.floor(holds.length * 0.99))]! : null;
+      const gc = gcPauses.take();
       process.send!({ cmd: 'cpu', us: u.user + u.system, sysUs: u.system, gcMs: gc.ms, gcMaxMs: gc.max, gcCount: gc.count, loopP99Ms: loop.percentile(99) / 1e6, loopMaxMs: loop.max / 1e6, holdP99Ms });
-      gc.ms = gc.max = gc.count = 0;
       loop.reset();
       holds.length = 0;
     } else if (m.cmd === 'watch' || m.cmd === 'unwatch') {

@@ -39,6 +39,17 @@ function harness(world: World): { views: ViewChanges; state: Map<string, JsonVal
   return { views, state, refresh, refreshOnly };
 }
 
+/** One step of a property test's script: `what` 0–3 walks (direction `arg`), 4 drops, 5 picks up, 6 attacks what is in view. */
+function play(world: World, id: string, what: number, arg: number, now: number): void {
+  if (what < 4) world.movePlayer(id, { direction: dirs[arg]! }, now);
+  else if (what === 4) world.action(id, 'drop', { index: 0 });
+  else if (what === 5) world.action(id, 'pickup');
+  else if (what === 6) {
+    const target = Object.keys(world.viewOf(id).creatures)[0] ?? Object.keys(world.viewOf(id).players)[0];
+    if (target) world.interact(id, target, 'attack');
+  }
+}
+
 const asJson = (v: unknown): JsonValue => JSON.parse(JSON.stringify(v)) as JsonValue;
 
 describe('view changes', () => {
@@ -61,18 +72,12 @@ describe('view changes', () => {
           for (const [who, what, arg] of script) {
             const id = ids[who]!;
             now += 100;
-            if (what < 4) world.movePlayer(id, { direction: dirs[arg]! }, now);
-            else if (what === 4) world.action(id, 'drop', { index: 0 });
-            else if (what === 5) world.action(id, 'pickup');
-            else if (what === 6) {
-              const target = Object.keys(world.viewOf(id).creatures)[0] ?? Object.keys(world.viewOf(id).players)[0];
-              if (target) world.interact(id, target, 'attack');
-            } else if (what === 7 && arg === 0) {
+            if (what === 7 && arg === 0) {
               // Someone leaves and comes back elsewhere.
               world.removePlayer(id);
               world.addPlayer(id, id.toUpperCase(), now, true);
               state.set(id, asJson(world.viewOf(id)));
-            }
+            } else play(world, id, what, arg, now);
             world.tick(now);
             refresh();
             for (const p of ids) expect(state.get(p)).toEqual(asJson(world.viewOf(p)));
@@ -103,13 +108,7 @@ describe('view changes', () => {
           for (const [who, what, arg] of script) {
             const id = ids[who]!;
             now += 100;
-            if (what < 4) world.movePlayer(id, { direction: dirs[arg]! }, now);
-            else if (what === 4) world.action(id, 'drop', { index: 0 });
-            else if (what === 5) world.action(id, 'pickup');
-            else if (what === 6) {
-              const target = Object.keys(world.viewOf(id).creatures)[0] ?? Object.keys(world.viewOf(id).players)[0];
-              if (target) world.interact(id, target, 'attack');
-            }
+            play(world, id, what, arg, now);
             world.tick(now);
             const group = ids.filter((_, i) => i % groups === turn % groups);
             turn++;
