@@ -153,6 +153,31 @@ describe('reference server', () => {
     expect(fleet.bots.reduce((n, b) => n + (b.sync?.gaps ?? 0), 0)).toBe(0);
   });
 
+  it('one account logged in twice: when one session logs out, the player stays in the world and the other session goes on moving it', async () => {
+    const { port } = await start();
+    const first = client(port);
+    const second = client(port);
+    const s2 = second.sync();
+    await first.c.connect();
+    await second.c.connect();
+    await waitFor(() => s2.snapshots === 1, 3000, 'the second session’s snapshot');
+    const playerId = ref!.server.sessions.get(second.c.sessionId!)!.playerId;
+    expect(ref!.server.sessions.get(first.c.sessionId!)!.playerId).toBe(playerId);
+    await first.c.logout();
+    await waitFor(() => ref!.server.sessions.size === 1, 3000, 'the first session ended');
+    expect(ref!.world.player(playerId)).toBeDefined();
+    // The remaining session still moves the player, and its replica follows.
+    const before = { ...ref!.world.player(playerId)!.position };
+    for (const d of ['n', 'e', 's', 'w', 'n', 'e'] as const) {
+      second.c.send('PLAYER_MOVE', { direction: d });
+      await new Promise((r) => setTimeout(r, 120));
+    }
+    const after = ref!.world.player(playerId)?.position;
+    expect(after).toBeDefined();
+    expect(after).not.toEqual(before);
+    await waitFor(() => deepEqual((s2.replica.state.player as { position?: JsonValue }).position as JsonValue, { ...ref!.world.player(playerId)!.position } as JsonValue), 3000, 'the replica following');
+  });
+
   it('refreshing each group of players just before its sync tick keeps every synced view equal to the world, and forgets players who left', async () => {
     // No creatures: once the bots pause, nothing moves, so each view must settle on what the world shows.
     const { port } = await start({ world: { creatures: 0, items: 40, seed: 5 }, syncSlices: 4 });

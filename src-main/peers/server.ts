@@ -188,10 +188,13 @@ export class ReferenceServer {
   private wire(): void {
     const { server, world } = this;
     server.on('sessionEnd', (s, reason) => {
-      const current = this.sessionsByPlayer.get(s.playerId) === s;
-      if (current) this.sessionsByPlayer.delete(s.playerId);
-      world.removePlayer(s.playerId);
-      if (current) {
+      const other = server.sessionOfPlayer(s.playerId);
+      if (other) {
+        // The same account is logged in elsewhere: the player stays in the world, refreshed through that session.
+        if (this.sessionsByPlayer.get(s.playerId) === s) this.sessionsByPlayer.set(s.playerId, other);
+      } else {
+        this.sessionsByPlayer.delete(s.playerId);
+        world.removePlayer(s.playerId);
         // Nothing stays pending for a player who left (refreshes visit sessions: it would stay forever).
         this.views.done(s.playerId);
         this.dirty.delete(s.playerId);
