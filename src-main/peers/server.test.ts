@@ -153,7 +153,7 @@ describe('reference server', () => {
     expect(fleet.bots.reduce((n, b) => n + (b.sync?.gaps ?? 0), 0)).toBe(0);
   });
 
-  it('one account logged in twice: when one session logs out, the player stays in the world and the other session goes on moving it', async () => {
+  it('one account logged in twice: both sessions follow the player; when one logs out, the player stays in the world and the other goes on moving it', async () => {
     const { port } = await start();
     const first = client(port);
     const second = client(port);
@@ -163,6 +163,19 @@ describe('reference server', () => {
     await waitFor(() => s2.snapshots === 1, 3000, 'the second session’s snapshot');
     const playerId = ref!.server.sessions.get(second.c.sessionId!)!.playerId;
     expect(ref!.server.sessions.get(first.c.sessionId!)!.playerId).toBe(playerId);
+    // While both are in, both sessions follow the player (each from its own synced state), not only the latest.
+    for (const d of ['e', 'w', 'n'] as const) {
+      second.c.send('PLAYER_MOVE', { direction: d });
+      await new Promise((r) => setTimeout(r, 120));
+    }
+    const synced = (id: string): JsonValue => ref!.sync.of(ref!.server.sessions.get(id)!)!.state as JsonValue;
+    const truth = (): JsonValue => JSON.parse(JSON.stringify({ player: ref!.world.playerState(playerId), world: ref!.world.viewOf(playerId) })) as JsonValue;
+    const both = (): boolean =>
+      [first.c.sessionId!, second.c.sessionId!].every((id) => {
+        const st = synced(id) as { player: JsonValue; world: JsonValue };
+        return deepEqual({ player: st.player, world: st.world } as JsonValue, truth());
+      });
+    await waitFor(both, 3000, 'both sessions’ synced player and world equal to the world’s');
     await first.c.logout();
     await waitFor(() => ref!.server.sessions.size === 1, 3000, 'the first session ended');
     expect(ref!.world.player(playerId)).toBeDefined();

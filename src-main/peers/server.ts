@@ -293,28 +293,41 @@ export class ReferenceServer {
    * anyway), so the work comes in the same small pieces as the ticks, and
    * an entry that changed several times between two turns is diffed once.
    * A critical change of a player's own part goes out at the next refresh,
-   * whatever its group.
+   * whatever its group. A player logged in more than once (one account, two
+   * clients) is refreshed at its latest session's turn, every one of its
+   * sessions from its own synced state.
    */
   private refresh(group: Iterable<ServerSession>): void {
     for (const playerId of this.critical) {
-      const sync = this.syncOfPlayer(playerId);
-      if (sync) this.refreshOwn(playerId, sync, Priority.CRITICAL);
+      this.forEachSync(playerId, (sync) => this.refreshOwn(playerId, sync, Priority.CRITICAL));
       this.dirty.delete(playerId);
     }
     this.critical.clear();
     const views = this.views.pending;
     for (const s of group) {
       const playerId = s.playerId;
-      // A player logged in again is refreshed through its current session only.
       if (this.sessionsByPlayer.get(playerId) !== s) continue;
+      const viewChanged = views && this.views.has(playerId);
+      const ownChanged = this.dirty.delete(playerId);
+      if (!viewChanged && !ownChanged) continue;
+      this.forEachSync(playerId, (sync) => {
+        if (viewChanged) {
+          const ops = this.views.opsFor(playerId, sync.state.world as JsonValue | undefined);
+          if (ops.length) sync.push(ops, Priority.NORMAL);
+        }
+        if (ownChanged) this.refreshOwn(playerId, sync, Priority.HIGH);
+      });
+      if (viewChanged) this.views.done(playerId);
+    }
+  }
+
+  /** Each session of the player's sync state (usually one). */
+  private forEachSync(playerId: string, f: (sync: ServerSyncSession) => void): void {
+    const all = this.server.sessionsOfPlayer(playerId);
+    if (!all) return;
+    for (const s of all) {
       const sync = this.sync.of(s);
-      if (!sync) continue;
-      if (views && this.views.has(playerId)) {
-        const ops = this.views.opsFor(playerId, sync.state.world as JsonValue | undefined);
-        if (ops.length) sync.push(ops, Priority.NORMAL);
-        this.views.done(playerId);
-      }
-      if (this.dirty.delete(playerId)) this.refreshOwn(playerId, sync, Priority.HIGH);
+      if (sync) f(sync);
     }
   }
 
@@ -324,11 +337,6 @@ export class ReferenceServer {
     if (!player) return;
     const ops = diff((sync.state.player ?? {}) as JsonValue, player as JsonValue, '/player');
     if (ops.length) sync.push(ops, priority);
-  }
-
-  private syncOfPlayer(playerId: string): ServerSyncSession | undefined {
-    const session = this.sessionOfPlayer(playerId);
-    return session && this.sync.of(session);
   }
 
   async close(): Promise<void> {

@@ -161,6 +161,11 @@ export class UpServer extends EventEmitter<{
     for (const s of this.sessions.values()) if (s.attached) yield s;
   }
 
+  /** Every session still held for this player (a player logged in twice has two); undefined when none. */
+  sessionsOfPlayer(playerId: string): ReadonlySet<ServerSession> | undefined {
+    return this.byPlayer.get(playerId);
+  }
+
   /** The player's first session still held (a player logged in twice has two). */
   sessionOfPlayer(playerId: string): ServerSession | undefined {
     const mine = this.byPlayer.get(playerId);
