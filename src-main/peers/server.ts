@@ -84,7 +84,7 @@ export class ReferenceServer {
   private readonly dirty = new Set<string>();
   /** Whose views (`world`) changed since the last tick, and how. */
   private readonly views: ViewChanges;
-  /** Each player's session: the per-tick refresh looks up hundreds, and the library's lookup walks every session. */
+  /** Each player's latest session: the player is refreshed at that session's group's turn (all its sessions together). */
   private readonly sessionsByPlayer = new Map<string, ServerSession>();
   private readonly critical = new Set<string>();
   private worldTimer: NodeJS.Timeout | null = null;
@@ -179,10 +179,6 @@ export class ReferenceServer {
       world: this.world.viewOf(s.playerId) as unknown as JsonObject,
       ui: { windows: {}, widgets: {}, notifications: [] },
     };
-  }
-
-  private sessionOfPlayer(playerId: string): ServerSession | undefined {
-    return this.sessionsByPlayer.get(playerId);
   }
 
   private wire(): void {
