@@ -18,6 +18,7 @@
  */
 import { EntryBits, type IndexEntry } from './index-table';
 import { type BlockLocations } from './index-sink';
+import { doubled } from '../../src-shared/typed-arrays';
 import { type StreamSink } from './index-stream';
 import { type EntryChunk } from './entry-chunk';
 import { passBuffers } from './buffer-pool';
@@ -187,12 +188,8 @@ export class SessionPositions implements StreamSink {
     if (session < 65536) this.smallSlots[session] = slot + 1;
     else this.bigSlots.set(session, slot);
     if ((slot + 1) * this.stride > this.rows.length) {
-      const rows = new Int32Array(this.rows.length * 2);
-      rows.set(this.rows);
-      this.rows = rows;
-      const times = new Float64Array(this.times.length * 2);
-      times.set(this.times);
-      this.times = times;
+      this.rows = doubled(this.rows);
+      this.times = doubled(this.times);
     }
     return slot;
   }

@@ -14,6 +14,7 @@
  * compared with what was there.
  */
 import { open, type FileHandle } from 'node:fs/promises';
+import { doubled } from '../../../src-shared/typed-arrays';
 
 /** Bytes of each line kept for classing it, unless told otherwise. */
 const HEAD_BYTES = 4096;
@@ -143,12 +144,8 @@ export class NdjsonLineIndex {
 
   private push(start: number, cls: string): void {
     if (this.lineCount === this.starts.length) {
-      const starts = new Float64Array(this.starts.length * 2);
-      starts.set(this.starts);
-      this.starts = starts;
-      const classOf = new Uint32Array(this.classOf.length * 2);
-      classOf.set(this.classOf);
-      this.classOf = classOf;
+      this.starts = doubled(this.starts);
+      this.classOf = doubled(this.classOf);
     }
     let id = this.classIds.get(cls);
     if (id === undefined) {

@@ -415,8 +415,7 @@ export class World extends EventEmitter<{ change: [WorldChange]; event: [{ name:
     return at.z === p.position.z && Math.abs(at.x - p.position.x) <= this.rules.viewX && Math.abs(at.y - p.position.y) <= this.rules.viewY;
   }
 
-  /** Who sees a point (the players to refresh after a local change). */
-  /** The players whose view includes `at`. */
+  /** The players whose view includes `at` (the players to refresh after a local change). */
   playersSeeing(at: Point): string[] {
     const out: string[] = [];
     for (const id of this.entityGrid.near(at.x, at.y, this.rules.viewX, this.rules.viewY)) {
