@@ -7,7 +7,7 @@ import { type ChildProcess } from 'node:child_process';
 import { ask, child, next, stop } from '../child';
 import type { RunAsk, RunDone } from './load-proc';
 
-export type PathMode = 'pipe' | 'passthrough' | 'decrypt' | null;
+export type PathMode = 'pipe' | 'crypto-floor' | 'passthrough' | 'decrypt' | null;
 
 export interface PathSpec {
   readonly name: string;

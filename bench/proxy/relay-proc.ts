@@ -8,7 +8,8 @@
  * longest, ms): a pause holds every message in flight through the relay.
  */
 import '../child-exit';
-import { createServer, connect, type AddressInfo } from 'node:net';
+import { createServer, connect, type AddressInfo, type Socket } from 'node:net';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,9 +17,10 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { watchGcPauses } from '../gc-pauses';
 import { startProxy } from '../../src-main/proxy/setup';
 import { generateKeyPair } from '../../src-main/net/keys';
+import { codecPorts } from '../../src-main/net/ports';
 import type { MessageRecord } from '../../src-shared/records';
 
-const mode = process.env.MODE as 'pipe' | 'passthrough' | 'decrypt';
+const mode = process.env.MODE as 'pipe' | 'crypto-floor' | 'passthrough' | 'decrypt';
 const target = { host: '127.0.0.1', port: Number(process.env.TARGET_PORT) };
 const upstream = Buffer.from(process.env.TARGET_IDENTITY!, 'base64url');
 
@@ -51,6 +53,19 @@ if (mode === 'pipe') {
   });
   server.listen(0, '127.0.0.1', () => process.send!({ cmd: 'ready', port: (server.address() as AddressInfo).port }));
   onAsk(() => process.exit(0));
+} else if (mode === 'crypto-floor') {
+  // The least any re-encrypting relay does with the codec's AEAD (codecPorts.aead, as the proxy and the peers use): the
+  // pipe, plus cutting the stream into frames and, for every encrypted frame, one AES-256-GCM seal and one open of its payload (a proxy opens what it receives and seals what it
+  // sends). The bytes forwarded are the ones received, so the peers still talk to each other (no handshake of its own).
+  const server = createServer({ noDelay: true }, (c) => {
+    const u = connect({ ...target, noDelay: true });
+    cryptoPipe(c, u, 1);
+    cryptoPipe(u, c, 2);
+    c.on('error', () => u.destroy());
+    u.on('error', () => c.destroy());
+  });
+  server.listen(0, '127.0.0.1', () => process.send!({ cmd: 'ready', port: (server.address() as AddressInfo).port }));
+  onAsk(() => process.exit(0));
 } else {
   const dir = mkdtempSync(join(tmpdir(), 'otb-bench-cap-'));
   const identity = generateKeyPair('ed25519');
@@ -76,6 +91,33 @@ if (mode === 'pipe') {
       process.exit(0);
     });
   });
+}
+
+function cryptoPipe(from: Socket, to: Socket, direction: number): void {
+  const { aead } = codecPorts;
+  const key = randomBytes(32);
+  const nonce = Buffer.alloc(12);
+  nonce.writeUInt32BE(direction, 0);
+  let pending: Buffer = Buffer.alloc(0);
+  from.on('data', (chunk: Buffer) => {
+    if (!to.write(chunk)) from.pause();
+    pending = pending.length ? Buffer.concat([pending, chunk]) : chunk;
+    let at = 0;
+    while (pending.length - at >= 18) {
+      const length = pending.readUInt32BE(at + 14);
+      if (pending.length - at - 18 < length) break;
+      if (pending[at + 4]! & 2 && length >= 16) {
+        nonce.writeUInt32BE(pending.readUInt32BE(at + 6), 8);
+        const aad = pending.subarray(at, at + 18);
+        const sealed = aead.seal(key, nonce, pending.subarray(at + 18, at + 18 + length - 16), aad);
+        if (!aead.open(key, nonce, sealed, aad)) throw new Error('crypto floor: a frame sealed here did not open');
+      }
+      at += 18 + length;
+    }
+    pending = pending.subarray(at);
+  });
+  to.on('drain', () => from.resume());
+  from.on('end', () => to.end());
 }
 
 /**

@@ -27,7 +27,7 @@
  * `lz4NapiCompressor()` stays available for comparison and tests.
  */
 import { lz4Js, type Aead, type BlockCompressor } from '../../src-shared/protocol';
-import { nodeAead } from './aead';
+import { batchedGcm } from './gcm';
 import { loadLz4Napi, makeLz4NapiCompressor } from './lz4';
 
 export interface CodecPorts {
@@ -35,7 +35,8 @@ export interface CodecPorts {
   readonly compressor: BlockCompressor;
 }
 
-export const codecPorts: CodecPorts = { aead: nodeAead, compressor: lz4Js };
+/** AES-256-GCM: `batchedGcm` (gcm.ts), node:crypto with the keystream of a key's next frames made in one call; node:crypto alone is `nodeAead`. */
+export const codecPorts: CodecPorts = { aead: batchedGcm, compressor: lz4Js };
 
 /** lz4-napi as a BlockCompressor, or null where its binary does not load. Leaks on compress: see above. */
 export function lz4NapiCompressor(): BlockCompressor | null {
