@@ -316,7 +316,7 @@ const bench: Benchmark = {
       '',
       'lz4-napi is not the default even where it is faster: its `compressSync` leaks native memory on every call (antoniomuso/lz4-napi#678; src-main/net/ports.ts has the measurement).',
       '',
-      'AES-256-GCM per frame (seal, then open with the tag checked), one key and the next seq each time as in a session: `batchedGcm` (src-main/net/gcm.ts, the default port: the keystream of a key\'s next 8 frames in one AES call, GHASH in JS) against node:crypto alone (`nodeAead`, a cipher object per nonce). Frames over 384 bytes go to node:crypto inside batchedGcm, so its larger rows show what that costs. The codec rows above use node:crypto on both sides, so they measure the codec, not the AEAD.',
+      'AES-256-GCM per frame (seal, then open with the tag checked), one key and the next seq each time as in a session: `batchedGcm` (src-main/net/gcm.ts, the default port: the keystream of a key\'s next 8 frames in one AES call, GHASH in JS) against node:crypto alone (`nodeAead`, a cipher object per nonce). A key is batched once it is busy (128 frames within a second), which the calibration before the rounds makes it; frames over 384 bytes go to node:crypto inside batchedGcm, so its larger rows show what that costs. The codec rows above use node:crypto on both sides, so they measure the codec, not the AEAD.',
       '',
       aeadCmp.md,
     ].join('\n');

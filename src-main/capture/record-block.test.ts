@@ -75,4 +75,19 @@ describe('the in-place record block', () => {
     expect(plan.commentLength).toBeLessThanOrEqual(0xffff);
     expect(plan.summaryLength).toBeLessThanOrEqual(0xffff - 4);
   });
+
+  it('writes a record whose type name is over 64 KiB, with the name cut in the comment, and it reads back', () => {
+    const long = 'T'.repeat(70_000);
+    const r = { ...up2Record(3, 5, { t: 1 }), type: long };
+    const plan = planRecordBlock(r, tags, up2Codec.build(r), 0, undefined);
+    expect(plan.commentLength).toBeLessThanOrEqual(0xffff);
+    const buf = Buffer.alloc(plan.size);
+    writeRecordBlock(plan, buf, 0);
+    const at = buf.indexOf('{"id":3,');
+    expect(buf.readUInt16LE(at - 4)).toBe(1); // opt_comment
+    expect(buf.readUInt16LE(at - 2)).toBe(plan.commentLength);
+    const comment = JSON.parse(buf.toString('utf8', at, at + plan.commentLength)) as { id: number; type: string };
+    expect(comment.id).toBe(3);
+    expect(comment.type).toBe(long.slice(0, 256));
+  });
 });

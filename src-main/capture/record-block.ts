@@ -78,8 +78,10 @@ export function planRecordBlock(record: MessageRecord, tags: Uint8Array, pdu: Pd
   let comment = commentBytes ? '' : summaryComment(record, pdu.kind);
   let commentLength = commentBytes ? commentBytes.length : Buffer.byteLength(comment);
   if (commentLength > 0xffff && !commentBytes) {
-    // Only a flood of faults can make it this long; the binary summary keeps them.
-    comment = summaryComment({ ...record, faults: [`${record.faults?.length ?? 0} faults`] }, pdu.kind);
+    // Only a flood of faults or an absurd type name can make it this long: the comment then says how many faults there
+    // were and cuts the type name where the binary summary below does; the binary summary keeps the faults' text.
+    const faults = record.faults?.length ? { faults: [`${record.faults.length} faults`] } : {};
+    comment = summaryComment({ ...record, type: record.type.slice(0, 256), ...faults }, pdu.kind);
     commentLength = Buffer.byteLength(comment);
   }
   const dialect = cached(record.dialect.slice(0, 64));

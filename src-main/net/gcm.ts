@@ -12,9 +12,9 @@
  * module keeps one long-lived `aes-256-ecb` cipher and encrypts the counter
  * blocks of the next FRAMES_AHEAD frames in one call (the GCM keystream and
  * each frame's tag mask E(J0)); GHASH runs in JS with Shoup's 8-bit tables
- * (4 KiB per key). Frames larger than MAX_BLOCKS blocks, a key seen for the
- * first time, or a key that is not a 32-byte array go to node:crypto, whose
- * native GHASH wins on long inputs.
+ * (4 KiB per key). Frames larger than MAX_BLOCKS blocks, a key until it is
+ * busy (see PROMOTE_AFTER), or a key that is not a 32-byte array go to
+ * node:crypto, whose native GHASH wins on long inputs.
  *
  * The output is AES-256-GCM byte for byte (tested against node:crypto and
  * the GCM spec's vectors). One difference from OpenSSL: the table lookups of
@@ -194,15 +194,38 @@ class KeyState {
   }
 }
 
-/** undefined: never seen; null: seen once (a key used for one frame does not pay for a table); else its state. */
-const states = new WeakMap<Uint8Array, KeyState | null>();
+/**
+ * A key on node:crypto until it proves busy: PROMOTE_AFTER frames within
+ * PROMOTE_WITHIN_MS. A key with a few frames a second (an idle or slow
+ * session) gains little from a keystream made ahead, and its 4 KiB table
+ * would be cold in the CPU cache at each frame: with 1000 such sessions the
+ * reference server and its bots measured no gain (and more idle CPU when
+ * the burst of a login was enough to promote a key), while a busy proxy leg
+ * is promoted within its first 128 frames.
+ */
+const PROMOTE_AFTER = 128;
+const PROMOTE_WITHIN_MS = 1000;
+
+interface Probation {
+  frames: number;
+  since: number;
+}
+
+const states = new WeakMap<Uint8Array, KeyState | Probation>();
 
 function stateFor(key: Uint8Array, nonce: Uint8Array, need: number): KeyState | null {
   if (need > MAX_BLOCKS || nonce.length !== 12 || key.length !== 32) return null;
   const s = states.get(key);
-  if (s) return s;
+  if (s instanceof KeyState) return s;
   if (s === undefined) {
-    states.set(key, null);
+    states.set(key, { frames: 1, since: performance.now() });
+    return null;
+  }
+  if (++s.frames < PROMOTE_AFTER) return null;
+  const now = performance.now();
+  if (now - s.since > PROMOTE_WITHIN_MS) {
+    s.frames = 0;
+    s.since = now;
     return null;
   }
   const created = new KeyState(key);

@@ -27,6 +27,7 @@
  * `lz4NapiCompressor()` stays available for comparison and tests.
  */
 import { lz4Js, type Aead, type BlockCompressor } from '../../src-shared/protocol';
+import { nodeAead } from './aead';
 import { batchedGcm } from './gcm';
 import { loadLz4Napi, makeLz4NapiCompressor } from './lz4';
 
@@ -35,8 +36,18 @@ export interface CodecPorts {
   readonly compressor: BlockCompressor;
 }
 
-/** AES-256-GCM: `batchedGcm` (gcm.ts), node:crypto with the keystream of a key's next frames made in one call; node:crypto alone is `nodeAead`. */
-export const codecPorts: CodecPorts = { aead: batchedGcm, compressor: lz4Js };
+/**
+ * AES-256-GCM: `batchedGcm` (gcm.ts), node:crypto with the keystream of a
+ * key's next frames made in one call; node:crypto alone (`nodeAead`) with
+ * OTBRIDGE_AEAD=node in the environment.
+ */
+export const codecPorts: CodecPorts = { aead: aeadFromEnv(process.env.OTBRIDGE_AEAD), compressor: lz4Js };
+
+export function aeadFromEnv(value: string | undefined): Aead {
+  if (value === undefined || value === '' || value === 'batched') return batchedGcm;
+  if (value === 'node') return nodeAead;
+  throw new Error(`OTBRIDGE_AEAD must be "batched" or "node", not ${JSON.stringify(value)}`);
+}
 
 /** lz4-napi as a BlockCompressor, or null where its binary does not load. Leaks on compress: see above. */
 export function lz4NapiCompressor(): BlockCompressor | null {
