@@ -105,7 +105,10 @@ const bench: Benchmark = {
         into.late += open.late;
       }
     }
-    if (process.env.PROXY_BENCH_DEBUG) for (const [i, x] of rounds.entries()) console.error(PATHS[i]!.name, x.rate.map((v) => Math.round(v)).join(" "), x.relayUs.map((v) => v.toFixed(1)).join(" "));
+    // PROXY_BENCH_DEBUG=1: every round's msg/s and relay µs per path on stderr, to see the spread behind the medians.
+    if (process.env.PROXY_BENCH_DEBUG) {
+      for (const [i, x] of rounds.entries()) console.error(PATHS[i]!.name, x.rate.map((v) => Math.round(v)).join(' '), x.relayUs.map((v) => v.toFixed(1)).join(' '));
+    }
     for (const p of paths) await p.close();
     await stop(server);
     const loadAfter = loadavg()[0]!;

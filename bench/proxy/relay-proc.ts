@@ -55,8 +55,9 @@ if (mode === 'pipe') {
   onAsk(() => process.exit(0));
 } else if (mode === 'crypto-floor') {
   // The least any re-encrypting relay does with the codec's AEAD (codecPorts.aead, as the proxy and the peers use): the
-  // pipe, plus cutting the stream into frames and, for every encrypted frame, one AES-256-GCM seal and one open of its payload (a proxy opens what it receives and seals what it
-  // sends). The bytes forwarded are the ones received, so the peers still talk to each other (no handshake of its own).
+  // pipe, plus cutting the stream into frames and, for every encrypted frame, one AES-256-GCM seal and one open of its
+  // payload (a proxy opens what it receives and seals what it sends). The bytes forwarded are the ones received, so the
+  // peers still talk to each other (no handshake of its own).
   const server = createServer({ noDelay: true }, (c) => {
     const u = connect({ ...target, noDelay: true });
     cryptoPipe(c, u, 1);
