@@ -24,7 +24,7 @@
  * available where that matters.
  */
 import { createCipheriv, type Cipher } from 'node:crypto';
-import type { Aead } from '../../src-shared/protocol';
+import { readU32BE, writeU32BE, type Aead } from '../../src-shared/protocol';
 import { nodeAead } from './aead';
 
 const TAG = 16;
@@ -62,11 +62,9 @@ function mulX(z: Int32Array): void {
   z[0] = (z[0]! >>> 1) ^ (lsb ? 0xe1000000 : 0);
 }
 
-const be32 = (b: Uint8Array, i: number): number => (b[i]! << 24) | (b[i + 1]! << 16) | (b[i + 2]! << 8) | b[i + 3]!;
-
-/** The byte at index i of a block given as four words, i = 0 … 15, zero past `end`. */
+/** The big-endian word at `i`, its bytes at or past `end` read as zero (the padding of a last partial block). */
 function wordAt(b: Uint8Array, i: number, end: number): number {
-  if (i + 4 <= end) return be32(b, i);
+  if (i + 4 <= end) return readU32BE(b, i);
   let w = 0;
   for (let k = 0; k < 4; k++) w = (w << 8) | (i + k < end ? b[i + k]! : 0);
   return w;
@@ -109,21 +107,13 @@ function ghash(m: Int32Array, y: Int32Array, data: Uint8Array, from: number, to:
 
 /** The final GHASH block: the AAD's and the ciphertext's lengths in bits, u64 each. */
 function ghashLengths(m: Int32Array, y: Int32Array, aadBytes: number, textBytes: number): void {
-  const lengths = lengthBlock;
   const a = aadBytes * 8;
   const c = textBytes * 8;
-  writeBE32(lengths, 0, Math.floor(a / 0x1_0000_0000));
-  writeBE32(lengths, 4, a >>> 0);
-  writeBE32(lengths, 8, Math.floor(c / 0x1_0000_0000));
-  writeBE32(lengths, 12, c >>> 0);
-  ghash(m, y, lengths, 0, 16);
-}
-
-function writeBE32(b: Uint8Array, i: number, v: number): void {
-  b[i] = v >>> 24;
-  b[i + 1] = v >>> 16;
-  b[i + 2] = v >>> 8;
-  b[i + 3] = v;
+  writeU32BE(lengthBlock, 0, Math.floor(a / 0x1_0000_0000));
+  writeU32BE(lengthBlock, 4, a >>> 0);
+  writeU32BE(lengthBlock, 8, Math.floor(c / 0x1_0000_0000));
+  writeU32BE(lengthBlock, 12, c >>> 0);
+  ghash(m, y, lengthBlock, 0, 16);
 }
 
 const lengthBlock = new Uint8Array(16);
@@ -148,7 +138,7 @@ class KeyState {
     this.ecb.setAutoPadding(false);
     const h = this.ecb.update(new Uint8Array(16));
     // m[4b … 4b+3] = the block whose first byte is b, times H. Bit 7 of byte 0 is x^0, so M[0x80] = H.
-    const z = new Int32Array([be32(h, 0), be32(h, 4), be32(h, 8), be32(h, 12)]);
+    const z = new Int32Array([readU32BE(h, 0), readU32BE(h, 4), readU32BE(h, 8), readU32BE(h, 12)]);
     for (let bit = 0x80; bit >= 1; bit >>= 1) {
       this.m.set(z, bit * 4);
       mulX(z);
@@ -162,9 +152,9 @@ class KeyState {
 
   /** Offset in `ks` of the keystream for `nonce` (`need` blocks: the tag mask and the data), refilling when it is not there. */
   keystream(nonce: Uint8Array, need: number): number {
-    const n0 = be32(nonce, 0);
-    const n1 = be32(nonce, 4);
-    const seq = be32(nonce, 8) >>> 0;
+    const n0 = readU32BE(nonce, 0);
+    const n1 = readU32BE(nonce, 4);
+    const seq = readU32BE(nonce, 8) >>> 0;
     if (n0 !== this.n0 || n1 !== this.n1 || seq < this.first || seq - this.first >= this.count || need > this.blocks) {
       this.refill(n0, n1, seq, need);
     }
@@ -180,10 +170,10 @@ class KeyState {
     let o = 0;
     for (let f = 0; f < count; f++) {
       for (let c = 1; c <= blocks; c++, o += 16) {
-        writeBE32(counters, o, n0);
-        writeBE32(counters, o + 4, n1);
-        writeBE32(counters, o + 8, seq + f);
-        writeBE32(counters, o + 12, c);
+        writeU32BE(counters, o, n0);
+        writeU32BE(counters, o + 4, n1);
+        writeU32BE(counters, o + 8, seq + f);
+        writeU32BE(counters, o + 12, c);
       }
     }
     this.ks = this.ecb.update(counters.subarray(0, o));
@@ -240,10 +230,10 @@ function tagInto(st: KeyState, ko: number, aad: Uint8Array, text: Uint8Array, fr
   ghash(st.m, acc, text, from, to);
   ghashLengths(st.m, acc, aad.length, to - from);
   const ks = st.ks;
-  acc[0] = acc[0]! ^ be32(ks, ko);
-  acc[1] = acc[1]! ^ be32(ks, ko + 4);
-  acc[2] = acc[2]! ^ be32(ks, ko + 8);
-  acc[3] = acc[3]! ^ be32(ks, ko + 12);
+  acc[0] = acc[0]! ^ readU32BE(ks, ko);
+  acc[1] = acc[1]! ^ readU32BE(ks, ko + 4);
+  acc[2] = acc[2]! ^ readU32BE(ks, ko + 8);
+  acc[3] = acc[3]! ^ readU32BE(ks, ko + 12);
 }
 
 const blocksFor = (bytes: number): number => 1 + ((bytes + 15) >>> 4);
@@ -265,10 +255,10 @@ export const batchedGcm: Aead = {
     const d = ko + 16 - offset;
     for (let i = offset, end = offset + n, p = 0; i < end; i++, p++) out[i] = plaintext[p]! ^ ks[i + d]!;
     tagInto(st, ko, aad, out, offset, offset + n);
-    writeBE32(out, offset + n, acc[0]!);
-    writeBE32(out, offset + n + 4, acc[1]!);
-    writeBE32(out, offset + n + 8, acc[2]!);
-    writeBE32(out, offset + n + 12, acc[3]!);
+    writeU32BE(out, offset + n, acc[0]!);
+    writeU32BE(out, offset + n + 4, acc[1]!);
+    writeU32BE(out, offset + n + 8, acc[2]!);
+    writeU32BE(out, offset + n + 12, acc[3]!);
   },
   seal(key, nonce, plaintext, aad) {
     const out = Buffer.allocUnsafe(plaintext.length + TAG);
@@ -288,7 +278,7 @@ export const batchedGcm: Aead = {
     const ko = st.keystream(nonce, need);
     tagInto(st, ko, aad, sealed, 0, n);
     // Compared in full whatever differs first.
-    const diff = (acc[0]! ^ be32(sealed, n)) | (acc[1]! ^ be32(sealed, n + 4)) | (acc[2]! ^ be32(sealed, n + 8)) | (acc[3]! ^ be32(sealed, n + 12));
+    const diff = (acc[0]! ^ readU32BE(sealed, n)) | (acc[1]! ^ readU32BE(sealed, n + 4)) | (acc[2]! ^ readU32BE(sealed, n + 8)) | (acc[3]! ^ readU32BE(sealed, n + 12));
     if (diff !== 0) return null;
     const out = Buffer.allocUnsafe(n);
     const ks = st.ks;
