@@ -4,7 +4,7 @@
  * a closed loop for SECONDS, then the relay's CPU µs and heap bytes allocated
  * per message. RELAY_ARGS adds V8/Node flags to the relay alone, e.g.
  *   RELAY_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" npx tsx bench/proxy/profile-relay.ts
- * (NODE_OPTIONS cannot carry --cpu-prof). The allocation figure is read from
+ * (NODE_OPTIONS cannot carry --cpu-prof). CAPTURE=0 runs decrypt mode without a capture. The allocation figure is read from
  * --trace-gc-nvp, which the harness adds and parses itself.
  */
 import { fork } from 'node:child_process';
@@ -23,7 +23,7 @@ const target = await next<{ port: number; identity: string }>(server, 'ready');
 const extra = (process.env.RELAY_ARGS ?? '').split(' ').filter(Boolean);
 const relay = fork(join(import.meta.dirname, 'relay-proc.ts'), [], {
   execArgv: ['--import', 'tsx', '--trace-gc-nvp', ...extra],
-  env: { ...process.env, MODE, TARGET_PORT: String(target.port), TARGET_IDENTITY: target.identity, ...(MODE === 'decrypt' ? { CAPTURE: '1' } : {}) },
+  env: { ...process.env, MODE, TARGET_PORT: String(target.port), TARGET_IDENTITY: target.identity, ...(MODE === 'decrypt' && process.env.CAPTURE !== '0' ? { CAPTURE: '1' } : {}) },
   stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
 });
 // --trace-gc-nvp prints one line per GC with the bytes allocated since the previous one.

@@ -77,7 +77,7 @@ if (mode === 'pipe') {
     mode,
     identity,
     upstreamIdentity: { pinned: new Uint8Array(upstream) },
-    ...(process.env.CAPTURE ? { capture: { path: join(dir, 'bench.pcapng') } } : {}),
+    ...(process.env.CAPTURE === '1' ? { capture: { path: join(dir, 'bench.pcapng') } } : {}),
     keepRecords: Number(process.env.KEEP_RECORDS ?? 100_000),
   });
   watchHolds = (on) => {

@@ -1,5 +1,5 @@
 /**
- * The per-message path of the proxy: a chunk's frames leave in one write
+ * The per-message path of the proxy: a chunk's frames leave in one write (of one buffer)
  * before their records are made; records come in id order, none lost when
  * a listener closes the session, and the close event after them; what a
  * record keeps (wire copy, flag names) does not hold the TCP chunk or cost
@@ -71,6 +71,26 @@ it("writes a chunk's frames upstream before publishing their records, which come
   // Every record of the chunk was published after all of its bytes had been handed to the upstream socket.
   for (const x of seen) expect(x.writtenBefore).toBe(chunk.length);
   expect(p.records.get(5)?.type).toBe('HEARTBEAT');
+});
+
+it("hands a chunk's frames to the upstream socket as one buffer: one write per chunk read, not one per frame", async () => {
+  const { proxy: p, client, received } = await rig();
+  await waitFor(() => p.sessions.size === 1, 5000, 'the session');
+  const s = p.sessions.get([...p.sessions.keys()][0]!)!;
+  let reads = 0;
+  s.client.on('data', () => reads++);
+  const writes: number[] = [];
+  const write = s.upstream.write.bind(s.upstream) as (b: Uint8Array) => boolean;
+  (s.upstream as { write: (b: Uint8Array) => boolean }).write = (b) => {
+    writes.push(b.length);
+    return write(b);
+  };
+  const chunk = heartbeats(40);
+  client.write(chunk);
+  await waitFor(() => received() === chunk.length, 5000, 'the bytes upstream');
+  expect(writes.length).toBe(reads);
+  expect(reads).toBeLessThan(40);
+  expect(writes.reduce((a, b) => a + b, 0)).toBe(chunk.length);
 });
 
 it('a fault that closes the session mid-chunk: the frames before it still leave, then the FIN', async () => {

@@ -25,6 +25,14 @@ export class Outbox {
   private head = 0;
   private timer: NodeJS.Timeout | null = null;
   private closed = false;
+  /**
+   * While a received chunk is handled, the bytes released toward `dest` are
+   * gathered here and leave as one write at endGather(): one buffer and one
+   * syscall for the chunk's messages, instead of a stream request per message
+   * under cork().
+   */
+  private gathered: Uint8Array[] | null = null;
+  private gatheredBytes = 0;
   /** Bytes queued and not yet written (backpressure). */
   queuedBytes = 0;
   written = 0;
@@ -36,8 +44,24 @@ export class Outbox {
     private readonly onError: (e: Error) => void,
   ) {}
 
+  /** Nothing queued and nothing gathered: what was released has been handed to the socket. */
   get idle(): boolean {
-    return this.head >= this.items.length;
+    return this.head >= this.items.length && !this.gathered?.length;
+  }
+
+  /** Starts gathering released bytes (see `gathered`); endGather() writes them. Not nested. */
+  beginGather(): void {
+    this.gathered ??= [];
+  }
+
+  /** Writes what was gathered since beginGather(), as one buffer. */
+  endGather(): void {
+    const g = this.gathered;
+    this.gathered = null;
+    if (!g || g.length === 0 || this.closed || this.dest.destroyed) return;
+    const bytes = g.length === 1 ? g[0]! : Buffer.concat(g, this.gatheredBytes);
+    this.gatheredBytes = 0;
+    if (!this.dest.write(bytes)) this.onBackpressure(true);
   }
 
   /** Queues a message (or an injected frame) for release at `at` (performance.now() ms). */
@@ -47,8 +71,8 @@ export class Outbox {
   ): void {
     if (this.closed) return;
     const at = opts.at ?? 0;
-    // Fast path: nothing ahead, due now, synchronous encoding.
-    if (this.idle && at <= 0 && !opts.thunk && !opts.bytes) {
+    // Fast path: nothing queued ahead, due now, synchronous encoding.
+    if (this.head >= this.items.length && at <= 0 && !opts.thunk && !opts.bytes) {
       const r = msg ? this.safeEncode(msg) : null;
       if (!(r instanceof Promise)) {
         if (r) this.write(opts.transform ? opts.transform(r) : r);
@@ -136,11 +160,16 @@ export class Outbox {
   private write(bytes: Uint8Array): void {
     if (this.dest.destroyed) return;
     this.written += bytes.length;
-    if (!this.dest.write(bytes)) this.onBackpressure(true);
+    if (this.gathered) {
+      this.gathered.push(bytes);
+      this.gatheredBytes += bytes.length;
+    } else if (!this.dest.write(bytes)) this.onBackpressure(true);
   }
 
   close(): void {
     this.closed = true;
+    this.gathered = null;
+    this.gatheredBytes = 0;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     this.items = [];

@@ -181,18 +181,17 @@ export class ProxySession {
       this.partial[dir] = 0;
       this.progressAt[dir] = Date.now();
     }
-    // The messages of one chunk leave in one write (writev), not one syscall each; their
-    // records, metrics and capture are made after that write, off the messages' path.
-    const dest = dir === 'c2s' ? this.upstream : this.client;
-    const cork = msgs.length > 1;
-    if (cork) dest.cork();
+    // The messages of one chunk leave in one write of one buffer, not a syscall (or a stream
+    // request) each; their records, metrics and capture are made after that write, off the messages' path.
+    const out = this.out[dir];
+    out.beginGather();
     try {
       for (const m of msgs) {
         this.handle(m, false);
         if (!this.open) return;
       }
     } finally {
-      if (cork) dest.uncork();
+      out.endGather();
       this.publishRecords();
     }
     if (this.out[dir].queuedBytes > PAUSE_AT_BYTES) this.setBlocked(dir, true);

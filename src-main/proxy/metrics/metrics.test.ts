@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { RateWindow } from './rate';
-import { LatencyStats } from './latency';
+import fc from 'fast-check';
+import { LatencyStats, SessionLatency, bucketOf, bucketTop } from './latency';
 import { ProxyMetrics } from './metrics';
 import { prometheusText, serveMetrics } from './prometheus';
 
@@ -23,17 +24,51 @@ describe('rates', () => {
 });
 
 describe('latency', () => {
-  it('gives percentiles in ms to the µs, both layouts', () => {
-    for (const compact of [true, false]) {
-      const l = new LatencyStats(compact);
+  it('gives percentiles in ms to the µs, both kinds', () => {
+    for (const l of [new LatencyStats(), new SessionLatency()]) {
       for (let i = 1; i <= 1000; i++) l.record(i / 10); // 0.1 .. 100 ms
       const s = l.snapshot();
       expect(s.count).toBe(1000);
       expect(s.p50).toBeCloseTo(50, 0);
       expect(s.p99).toBeCloseTo(99, 0);
       expect(s.max).toBeCloseTo(100, 0);
+      expect(s.mean).toBeCloseTo(50.05, 1);
     }
-    expect(new LatencyStats(true).snapshot()).toMatchObject({ count: 0, p99: 0 });
+    expect(new SessionLatency().snapshot()).toMatchObject({ count: 0, p99: 0 });
+    expect(new LatencyStats().snapshot()).toMatchObject({ count: 0, p99: 0 });
+  });
+
+  it('session buckets: every µs value up to 60 s is in the bucket whose range holds it, ranges in order, none wider than 1/64', () => {
+    let prevTop = 0;
+    for (let i = 1; i <= bucketOf(60_000_000); i++) {
+      const top = bucketTop(i);
+      const bottom = prevTop + 1;
+      expect(bucketOf(bottom)).toBe(i);
+      expect(bucketOf(top)).toBe(i);
+      expect(top - bottom).toBeLessThanOrEqual(bottom / 64);
+      prevTop = top;
+    }
+    expect(prevTop).toBeGreaterThanOrEqual(60_000_000);
+  });
+
+  it('session percentiles: the exact nearest-rank value, at most one bucket (1/64) above it, never above the max', () => {
+    fc.assert(
+      fc.property(fc.array(fc.oneof(fc.double({ min: 0, max: 2, noNaN: true }), fc.double({ min: 0, max: 70_000, noNaN: true })), { minLength: 1, maxLength: 400 }), (ms) => {
+        const l = new SessionLatency();
+        for (const v of ms) l.record(v);
+        const us = ms.map((v) => Math.min(60_000_000, Math.max(1, Math.round(v * 1000)))).sort((a, b) => a - b);
+        const s = l.snapshot();
+        expect(s.count).toBe(ms.length);
+        expect(s.max).toBe(us[us.length - 1]! / 1000);
+        expect(s.mean).toBeCloseTo(us.reduce((a, b) => a + b, 0) / us.length / 1000, 6);
+        for (const [p, got] of [[50, s.p50], [95, s.p95], [99, s.p99]] as const) {
+          const exact = us[Math.max(1, Math.ceil((p / 100) * us.length)) - 1]!;
+          expect(got * 1000).toBeGreaterThanOrEqual(exact - 1e-6);
+          expect(got * 1000).toBeLessThanOrEqual(Math.min(exact + exact / 64, us[us.length - 1]!) + 1e-6);
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 });
 

@@ -3,7 +3,7 @@
  * request→response latency, error rate and the spec's sync rate.
  */
 import type { LatencySummary, MetricsSnapshot, TrafficStats } from '../../../src-shared/metrics';
-import { LatencyStats } from './latency';
+import { LatencyStats, SessionLatency, type LatencyRecorder } from './latency';
 import { RateWindow } from './rate';
 
 class Traffic {
@@ -14,11 +14,7 @@ class Traffic {
   syncGaps = 0;
   readonly msgRate = new RateWindow();
   readonly byteRate = new RateWindow();
-  readonly latency: LatencyStats;
-
-  constructor(compact: boolean) {
-    this.latency = new LatencyStats(compact);
-  }
+  constructor(readonly latency: LatencyRecorder) {}
 
   count(bytes: number, error: boolean, now: number): void {
     this.messages++;
@@ -46,11 +42,11 @@ class Traffic {
 
 class TypeStats {
   messages = 0;
-  readonly latency = new LatencyStats(false);
+  readonly latency = new LatencyStats();
 }
 
 export class ProxyMetrics {
-  private readonly total = new Traffic(false);
+  private readonly total = new Traffic(new LatencyStats());
   private readonly sessions = new Map<number, Traffic>();
   private readonly types = new Map<string, TypeStats>();
   private readonly closedAt = new Map<number, number>();
@@ -61,7 +57,7 @@ export class ProxyMetrics {
   keepClosedMs = 60_000;
 
   sessionOpened(id: number): void {
-    this.sessions.set(id, new Traffic(true));
+    this.sessions.set(id, new Traffic(new SessionLatency()));
     this.sessionsOpen++;
     this.sessionsTotal++;
   }
