@@ -9,13 +9,15 @@
  *
  * The machine has 2 cores shared with other work, so one run of each path
  * says little about a difference of a few ms at p99: the paths run in
- * alternating rounds (A B C D, D C B A, …) and each figure is the median of
- * its rounds; a throughput ratio is the median of the per-round ratios,
- * and the added p99 of a path the median of its per-round difference to
- * the direct path's p99 in the same round. Server, relay and
- * load each run in their own process (one load process per path, only the
- * measured one busy), and each reports its CPU time, so the per-message
- * cost of the relay is shown apart from what the shared cores let it do.
+ * rounds, and each figure is the median of its rounds. A round's closed
+ * loop is cut in slices and the paths take turns slice by slice (A B C D,
+ * D C B A, …), so a slow phase of the machine (they last seconds) falls on
+ * every path alike; the open loop that follows is sliced the same way. A throughput ratio is the median of the per-round ratios, and the
+ * added p99 of a path the median of its per-round difference to the direct
+ * path's p99 in the same round. Server, relay and load each run in their
+ * own process (one load process per path, only the measured one busy), and
+ * each reports its CPU time, so the per-message cost of the relay is shown
+ * apart from what the shared cores let it do.
  */
 import { loadavg } from 'node:os';
 import { fmt, median, percentile, table, type Benchmark } from './lib';
@@ -33,6 +35,15 @@ const PATHS: readonly PathSpec[] = [
 
 const ROUNDS = Number(process.env.PROXY_BENCH_ROUNDS ?? 7);
 const SECONDS = Number(process.env.PROXY_BENCH_SECONDS ?? 5);
+/** Slices of a round's closed loop per path (SECONDS / SLICES each). */
+const SLICES = Number(process.env.PROXY_BENCH_SLICES ?? 5);
+/**
+ * Unmeasured traffic before each slice: a path resumes from idle (the others
+ * ran meanwhile, and V8 shrinks an idle heap), which a proxy in steady use
+ * does not, and with five resumptions a round its first milliseconds would
+ * weigh on the open loop's p99.
+ */
+const RESUME_SECONDS = 0.25;
 const CLIENTS = 20;
 const WINDOW = 8;
 const RATE = 1000; // requests/s: 2000 msg/s with the answers
@@ -76,36 +87,70 @@ const bench: Benchmark = {
     const rounds: Rounds[] = paths.map(() => ({ rate: [], relayUs: [], serverUs: [], loadUs: [], p50: [], p99: [], gcMs: [], gcMaxMs: [], loopP99Ms: [], holdP99Ms: [], openRelayUs: [], latencies: [], errors: 0, late: 0 }));
     // One short warm-up per path (JIT, buffers), not counted.
     for (const p of paths) await p.run({ rate: 0, window: WINDOW, seconds: 1 });
+    const forward = paths.map((_, i) => i);
+    const backward = [...forward].reverse();
     for (let r = 0; r < ROUNDS; r++) {
-      const order = r % 2 === 0 ? paths.map((_, i) => i) : paths.map((_, i) => paths.length - 1 - i);
-      for (const i of order) {
-        const p = paths[i]!;
-        const into = rounds[i]!;
-        const relay0 = await p.relay();
-        const server0 = await serverCpu(server);
-        const closed = await p.run({ rate: 0, window: WINDOW, seconds: SECONDS });
-        const relay1 = await p.relay();
-        const serverUs = (await serverCpu(server)) - server0;
-        await p.watch(true);
-        const open = await p.run({ rate: RATE, window: 0, seconds: SECONDS });
-        await p.watch(false);
-        const relay2 = await p.relay(); // GC pauses, loop delay and hold times during the open loop
-        const relayUs = relay1.us - relay0.us;
-        const sorted = [...open.latencies].sort((a, b) => a - b);
-        into.rate.push(closed.messages / closed.seconds);
-        into.relayUs.push(relayUs / closed.messages);
-        into.serverUs.push(serverUs / closed.messages);
-        into.loadUs.push(closed.cpuUs / closed.messages);
+      // Closed loop: the round's SECONDS per path in SLICES slices, the paths taking turns slice by slice (order
+      // reversed each slice), so that a slow or fast phase of the shared machine falls on every path alike.
+      const closed = paths.map(() => ({ messages: 0, seconds: 0, relayUs: 0, serverUs: 0, loadUs: 0, errors: 0 }));
+      for (let s = 0; s < SLICES; s++) {
+        for (const i of (r * SLICES + s) % 2 === 0 ? forward : backward) {
+          const p = paths[i]!;
+          await p.run({ rate: 0, window: WINDOW, seconds: RESUME_SECONDS });
+          const relay0 = await p.relay();
+          const server0 = await serverCpu(server);
+          const slice = await p.run({ rate: 0, window: WINDOW, seconds: SECONDS / SLICES });
+          const relay1 = await p.relay();
+          const c = closed[i]!;
+          c.serverUs += (await serverCpu(server)) - server0;
+          c.relayUs += relay1.us - relay0.us;
+          c.messages += slice.messages;
+          c.seconds += slice.seconds;
+          c.loadUs += slice.cpuUs;
+          c.errors += slice.errors;
+        }
+      }
+      // Open loop: sliced and interleaved the same way; a round's latencies of a path are its slices' together.
+      const open = paths.map(() => ({ latencies: [] as number[], messages: 0, relayUs: 0, gcMs: 0, gcMaxMs: 0, loopP99Ms: [] as number[], holdP99Ms: [] as number[], errors: 0, late: 0 }));
+      for (let s = 0; s < SLICES; s++) {
+        for (const i of (r * SLICES + s) % 2 === 0 ? forward : backward) {
+          const p = paths[i]!;
+          const o = open[i]!;
+          await p.run({ rate: RATE, window: 0, seconds: RESUME_SECONDS });
+          const relay1 = await p.relay(); // starts the relay's GC, loop-delay and hold counts afresh
+          await p.watch(true);
+          const slice = await p.run({ rate: RATE, window: 0, seconds: SECONDS / SLICES });
+          await p.watch(false);
+          const relay2 = await p.relay(); // GC pauses, loop delay and hold times during this slice
+          for (const v of slice.latencies) o.latencies.push(v);
+          o.messages += slice.messages;
+          o.relayUs += relay2.us - relay1.us;
+          o.gcMs += relay2.gcMs;
+          o.gcMaxMs = Math.max(o.gcMaxMs, relay2.gcMaxMs);
+          o.loopP99Ms.push(relay2.loopP99Ms);
+          if (relay2.holdP99Ms !== null) o.holdP99Ms.push(relay2.holdP99Ms);
+          o.errors += slice.errors;
+          o.late += slice.late;
+        }
+      }
+      for (const [i, into] of rounds.entries()) {
+        const c = closed[i]!;
+        const o = open[i]!;
+        const sorted = [...o.latencies].sort((x, y) => x - y);
+        into.rate.push(c.messages / c.seconds);
+        into.relayUs.push(c.relayUs / c.messages);
+        into.serverUs.push(c.serverUs / c.messages);
+        into.loadUs.push(c.loadUs / c.messages);
         into.p50.push(percentile(sorted, 50));
         into.p99.push(percentile(sorted, 99));
-        into.gcMs.push(relay2.gcMs);
-        into.gcMaxMs.push(relay2.gcMaxMs);
-        into.loopP99Ms.push(relay2.loopP99Ms);
-        into.openRelayUs.push((relay2.us - relay1.us) / Math.max(1, open.messages));
-        if (relay2.holdP99Ms !== null) into.holdP99Ms.push(relay2.holdP99Ms);
-        into.latencies.push(...open.latencies);
-        into.errors += closed.errors + open.errors;
-        into.late += open.late;
+        into.gcMs.push(o.gcMs);
+        into.gcMaxMs.push(o.gcMaxMs);
+        into.loopP99Ms.push(median(o.loopP99Ms));
+        into.openRelayUs.push(o.relayUs / Math.max(1, o.messages));
+        if (o.holdP99Ms.length) into.holdP99Ms.push(median(o.holdP99Ms));
+        for (const v of o.latencies) into.latencies.push(v);
+        into.errors += c.errors + o.errors;
+        into.late += o.late;
       }
     }
     // PROXY_BENCH_DEBUG=1: every round's msg/s and relay µs per path on stderr, to see the spread behind the medians.
@@ -197,9 +242,9 @@ const bench: Benchmark = {
         ]),
       ),
       '',
-      `${ROUNDS} alternating rounds (path order reversed every other round) after a 1 s warm-up per path; every figure is the median of the rounds, and a ratio is the median of the per-round ratios (each round's two paths ran seconds apart), with their range.`,
-      `Closed loop: ${CLIENTS} logged-in clients × ${WINDOW} HEARTBEAT requests in flight for ${SECONDS} s; messages = requests + responses. CPU columns: user + system time of each process over the closed loop ÷ its messages.`,
-      `Open loop: ${RATE} requests/s spread over the ${CLIENTS} clients for ${SECONDS} s (${RATE * SECONDS} samples a round, so a round's p99 is its ${RATE * SECONDS / 100}th-worst latency), sent on schedule whatever the answers do; relay GC and relay CPU: the relay's V8 pauses and its CPU per message during the open loop (median over rounds; at this rate each message wakes the relay on its own, so a message costs more than in the closed loop); relay event-loop delay: how late the relay's event loop ran (1 ms resolution) — the wait for bytes arriving at it, from its own work, its GC and the machine's scheduling together, the plain pipe's being the floor of any extra process; proxy hold: from the moment the proxy handles a decoded message to the publication of its record, which follows the write of its bytes (timed in the relay, during the open loop only); "p99 over the plain pipe": each proxy path's p99 minus the pipe's in the same round (median of rounds) — what the proxy adds beyond an extra process hop on this machine; the clock is read in the load process just before a request is encoded and just after its answer is decoded. "late sends": requests that left > 1 ms after their slot (the load process's timer was late).`,
+      `${ROUNDS} rounds after a 1 s warm-up per path; every figure is the median of the rounds, and a ratio is the median of the per-round ratios, with their range.`,
+      `Closed loop: ${CLIENTS} logged-in clients × ${WINDOW} HEARTBEAT requests in flight for ${SECONDS} s a round per path, in ${SLICES} slices of ${SECONDS / SLICES} s with the paths taking turns slice by slice (order reversed each slice), so that the shared machine's slow and fast phases, which last seconds, fall on every path alike; each slice follows ${RESUME_SECONDS} s of the same traffic, not measured (a path resumes from idle at every slice, which a proxy in steady use does not); messages = requests + responses. CPU columns: user + system time of each process over the closed loop ÷ its messages.`,
+      `Open loop: after the closed loop, sliced and interleaved the same way, ${RATE} requests/s spread over the ${CLIENTS} clients for ${SECONDS} s a round per path (${RATE * SECONDS} samples a round, so a round's p99 is its ${RATE * SECONDS / 100}th-worst latency), sent on schedule whatever the answers do; relay GC and relay CPU: the relay's V8 pauses and its CPU per message during its open-loop slices (median over rounds; at this rate each message wakes the relay on its own, so a message costs more than in the closed loop); relay event-loop delay: how late the relay's event loop ran (1 ms resolution; the median of a round's slices) — the wait for bytes arriving at it, from its own work, its GC and the machine's scheduling together, the plain pipe's being the floor of any extra process; proxy hold: from the moment the proxy handles a decoded message to the publication of its record, which follows the write of its bytes (timed in the relay, during the open loop only; the median of a round's slices); "p99 over the plain pipe": each proxy path's p99 minus the pipe's in the same round (median of rounds) — what the proxy adds beyond an extra process hop on this machine; the clock is read in the load process just before a request is encoded and just after its answer is decoded. "late sends": requests that left > 1 ms after their slot (the load process's timer was late).`,
       `Processes: the server, one load process per path (only the measured one busy) and one relay per path (idle when not measured), on 2 shared cores; 1-minute load average ${loadBefore.toFixed(1)} before, ${loadAfter.toFixed(1)} after.`,
       `Goals: passthrough ≥ 80 % of the plain pipe (${met(pass.vsPipe.median >= 0.8)}: ${fmt.pct(pass.vsPipe.median)}); ` +
         `decrypt + capture ≥ 50 % of direct (${met(dec.vsDirect.median >= 0.5)}: ${fmt.pct(dec.vsDirect.median)}) and ≥ 10 000 msg/s (${met(dec.msgPerSec >= 10_000)}: ${fmt.rate(dec.msgPerSec)}); ` +
