@@ -57,10 +57,11 @@ export class Outbox {
   /** Writes what was gathered since beginGather(), as one buffer. */
   endGather(): void {
     const g = this.gathered;
+    const total = this.gatheredBytes;
     this.gathered = null;
-    if (!g || g.length === 0 || this.closed || this.dest.destroyed) return;
-    const bytes = g.length === 1 ? g[0]! : Buffer.concat(g, this.gatheredBytes);
     this.gatheredBytes = 0;
+    if (!g || g.length === 0 || this.closed || this.dest.destroyed) return;
+    const bytes = g.length === 1 ? g[0]! : Buffer.concat(g, total);
     if (!this.dest.write(bytes)) this.onBackpressure(true);
   }
 
