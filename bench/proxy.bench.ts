@@ -12,9 +12,10 @@
  * rounds, and each figure is the median of its rounds. A round's closed
  * loop is cut in slices and the paths take turns slice by slice (A B C D,
  * D C B A, …), so a slow phase of the machine (they last seconds) falls on
- * every path alike; the open loop that follows is sliced the same way. A throughput ratio is the median of the per-round ratios, and the
- * added p99 of a path the median of its per-round difference to the direct
- * path's p99 in the same round. Server, relay and load each run in their
+ * every path alike; the open loop that follows is sliced the same way. A
+ * throughput ratio is the median of the per-round ratios, and the added p99
+ * of a path the median of its per-round difference to the direct path's
+ * p99 in the same round. Server, relay and load each run in their
  * own process (one load process per path, only the measured one busy), and
  * each reports its CPU time, so the per-message cost of the relay is shown
  * apart from what the shared cores let it do.
@@ -89,49 +90,49 @@ const bench: Benchmark = {
     for (const p of paths) await p.run({ rate: 0, window: WINDOW, seconds: 1 });
     const forward = paths.map((_, i) => i);
     const backward = [...forward].reverse();
+    /** Round r's turns: SLICES times every path, the order reversed at each slice. */
+    function* turns(r: number): Generator<number> {
+      for (let s = 0; s < SLICES; s++) yield* (r * SLICES + s) % 2 === 0 ? forward : backward;
+    }
     for (let r = 0; r < ROUNDS; r++) {
       // Closed loop: the round's SECONDS per path in SLICES slices, the paths taking turns slice by slice (order
       // reversed each slice), so that a slow or fast phase of the shared machine falls on every path alike.
       const closed = paths.map(() => ({ messages: 0, seconds: 0, relayUs: 0, serverUs: 0, loadUs: 0, errors: 0 }));
-      for (let s = 0; s < SLICES; s++) {
-        for (const i of (r * SLICES + s) % 2 === 0 ? forward : backward) {
-          const p = paths[i]!;
-          await p.run({ rate: 0, window: WINDOW, seconds: RESUME_SECONDS });
-          const relay0 = await p.relay();
-          const server0 = await serverCpu(server);
-          const slice = await p.run({ rate: 0, window: WINDOW, seconds: SECONDS / SLICES });
-          const relay1 = await p.relay();
-          const c = closed[i]!;
-          c.serverUs += (await serverCpu(server)) - server0;
-          c.relayUs += relay1.us - relay0.us;
-          c.messages += slice.messages;
-          c.seconds += slice.seconds;
-          c.loadUs += slice.cpuUs;
-          c.errors += slice.errors;
-        }
+      for (const i of turns(r)) {
+        const p = paths[i]!;
+        await p.run({ rate: 0, window: WINDOW, seconds: RESUME_SECONDS });
+        const relay0 = await p.relay();
+        const server0 = await serverCpu(server);
+        const slice = await p.run({ rate: 0, window: WINDOW, seconds: SECONDS / SLICES });
+        const relay1 = await p.relay();
+        const c = closed[i]!;
+        c.serverUs += (await serverCpu(server)) - server0;
+        c.relayUs += relay1.us - relay0.us;
+        c.messages += slice.messages;
+        c.seconds += slice.seconds;
+        c.loadUs += slice.cpuUs;
+        c.errors += slice.errors;
       }
       // Open loop: sliced and interleaved the same way; a round's latencies of a path are its slices' together.
       const open = paths.map(() => ({ latencies: [] as number[], messages: 0, relayUs: 0, gcMs: 0, gcMaxMs: 0, loopP99Ms: [] as number[], holdP99Ms: [] as number[], errors: 0, late: 0 }));
-      for (let s = 0; s < SLICES; s++) {
-        for (const i of (r * SLICES + s) % 2 === 0 ? forward : backward) {
-          const p = paths[i]!;
-          const o = open[i]!;
-          await p.run({ rate: RATE, window: 0, seconds: RESUME_SECONDS });
-          const relay1 = await p.relay(); // starts the relay's GC, loop-delay and hold counts afresh
-          await p.watch(true);
-          const slice = await p.run({ rate: RATE, window: 0, seconds: SECONDS / SLICES });
-          await p.watch(false);
-          const relay2 = await p.relay(); // GC pauses, loop delay and hold times during this slice
-          for (const v of slice.latencies) o.latencies.push(v);
-          o.messages += slice.messages;
-          o.relayUs += relay2.us - relay1.us;
-          o.gcMs += relay2.gcMs;
-          o.gcMaxMs = Math.max(o.gcMaxMs, relay2.gcMaxMs);
-          o.loopP99Ms.push(relay2.loopP99Ms);
-          if (relay2.holdP99Ms !== null) o.holdP99Ms.push(relay2.holdP99Ms);
-          o.errors += slice.errors;
-          o.late += slice.late;
-        }
+      for (const i of turns(r)) {
+        const p = paths[i]!;
+        const o = open[i]!;
+        await p.run({ rate: RATE, window: 0, seconds: RESUME_SECONDS });
+        const relay1 = await p.relay(); // starts the relay's GC, loop-delay and hold counts afresh
+        await p.watch(true);
+        const slice = await p.run({ rate: RATE, window: 0, seconds: SECONDS / SLICES });
+        await p.watch(false);
+        const relay2 = await p.relay(); // GC pauses, loop delay and hold times during this slice
+        for (const v of slice.latencies) o.latencies.push(v);
+        o.messages += slice.messages;
+        o.relayUs += relay2.us - relay1.us;
+        o.gcMs += relay2.gcMs;
+        o.gcMaxMs = Math.max(o.gcMaxMs, relay2.gcMaxMs);
+        o.loopP99Ms.push(relay2.loopP99Ms);
+        if (relay2.holdP99Ms !== null) o.holdP99Ms.push(relay2.holdP99Ms);
+        o.errors += slice.errors;
+        o.late += slice.late;
       }
       for (const [i, into] of rounds.entries()) {
         const c = closed[i]!;
@@ -201,10 +202,10 @@ const bench: Benchmark = {
         rounds: { rate: x.rate, p99: x.p99, relayUs: x.relayUs },
       };
     });
-    const row = (mode: PathSpec['mode']): (typeof results)[0] => results[PATHS.findIndex((p) => p.mode === mode)]!;
+    const at = (mode: PathSpec['mode']): number => PATHS.findIndex((p) => p.mode === mode);
+    const row = (mode: PathSpec['mode']): (typeof results)[0] => results[at(mode)]!;
     const [pipeRow, floor, pass, dec] = [row('pipe'), row('crypto-floor'), row('passthrough'), row('decrypt')];
-    const floorRounds = rounds[PATHS.findIndex((p) => p.mode === 'crypto-floor')]!;
-    const decOfFloor = median(ratios(rounds[PATHS.findIndex((p) => p.mode === 'decrypt')]!, floorRounds));
+    const decOfFloor = median(ratios(rounds[at('decrypt')]!, rounds[at('crypto-floor')]!));
     const pctSpan = (x: { median: number; min: number; max: number }): string => `${fmt.pct(x.median)} (${fmt.pct(x.min)} … ${fmt.pct(x.max)})`;
     const us = (x: number | null): string => (x === null ? '—' : x.toFixed(1));
     const met = (ok: boolean): string => (ok ? 'met' : 'missed');

@@ -6,7 +6,7 @@
  * and latencies spread from 0.1 to 50 ms, in alternating rounds.
  */
 import * as hdr from 'hdr-histogram-js';
-import { SessionLatency } from '../../src-main/proxy/metrics/latency';
+import { SessionLatency, toUs } from '../../src-main/proxy/metrics/latency';
 import { median, table } from '../lib';
 
 const SESSIONS = 1000;
@@ -29,7 +29,7 @@ export function latencyRecording(): string {
       for (let i = 0; i < VALUES; i++) ours[session[i]!]!.record(ms[i]!);
     },
     packed: (): void => {
-      for (let i = 0; i < VALUES; i++) packed[session[i]!]!.recordValue(Math.min(60_000_000, Math.max(1, Math.round(ms[i]! * 1000))));
+      for (let i = 0; i < VALUES; i++) packed[session[i]!]!.recordValue(toUs(ms[i]!));
     },
   };
   const ns = { ours: [] as number[], packed: [] as number[] };

@@ -18,6 +18,7 @@ import { watchGcPauses } from '../gc-pauses';
 import { startProxy } from '../../src-main/proxy/setup';
 import { generateKeyPair } from '../../src-main/net/keys';
 import { codecPorts } from '../../src-main/net/ports';
+import { Direction, Flag, FrameSplitter, GCM_TAG_SIZE, HEADER_SIZE, makeNonce } from '../../src-shared/protocol';
 import type { MessageRecord } from '../../src-shared/records';
 
 const mode = process.env.MODE as 'pipe' | 'crypto-floor' | 'passthrough' | 'decrypt';
@@ -55,13 +56,13 @@ if (mode === 'pipe') {
   onAsk(() => process.exit(0));
 } else if (mode === 'crypto-floor') {
   // The least any re-encrypting relay does with the codec's AEAD (codecPorts.aead, as the proxy and the peers use): the
-  // pipe, plus cutting the stream into frames and, for every encrypted frame, one AES-256-GCM seal and one open of its
+  // pipe, plus cutting the stream into frames (the protocol's FrameSplitter, as the proxy's) and, for every encrypted frame, one AES-256-GCM seal and one open of its
   // payload (a proxy opens what it receives and seals what it sends). The bytes forwarded are the ones received, so the
   // peers still talk to each other (no handshake of its own).
   const server = createServer({ noDelay: true }, (c) => {
     const u = connect({ ...target, noDelay: true });
-    cryptoPipe(c, u, 1);
-    cryptoPipe(u, c, 2);
+    cryptoPipe(c, u, Direction.CLIENT_TO_SERVER);
+    cryptoPipe(u, c, Direction.SERVER_TO_CLIENT);
     c.on('error', () => u.destroy());
     u.on('error', () => c.destroy());
   });
@@ -94,28 +95,20 @@ if (mode === 'pipe') {
   });
 }
 
-function cryptoPipe(from: Socket, to: Socket, direction: number): void {
+function cryptoPipe(from: Socket, to: Socket, direction: Direction): void {
   const { aead } = codecPorts;
   const key = randomBytes(32);
-  const nonce = Buffer.alloc(12);
-  nonce.writeUInt32BE(direction, 0);
-  let pending: Buffer = Buffer.alloc(0);
+  const frames = new FrameSplitter();
   from.on('data', (chunk: Buffer) => {
     if (!to.write(chunk)) from.pause();
-    pending = pending.length ? Buffer.concat([pending, chunk]) : chunk;
-    let at = 0;
-    while (pending.length - at >= 18) {
-      const length = pending.readUInt32BE(at + 14);
-      if (pending.length - at - 18 < length) break;
-      if (pending[at + 4]! & 2 && length >= 16) {
-        nonce.writeUInt32BE(pending.readUInt32BE(at + 6), 8);
-        const aad = pending.subarray(at, at + 18);
-        const sealed = aead.seal(key, nonce, pending.subarray(at + 18, at + 18 + length - 16), aad);
-        if (!aead.open(key, nonce, sealed, aad)) throw new Error('crypto floor: a frame sealed here did not open');
-      }
-      at += 18 + length;
+    frames.push(chunk);
+    for (let f = frames.next(); f; f = frames.next()) {
+      if (!(f.header.flags & Flag.ENCRYPTED) || f.header.length < GCM_TAG_SIZE) continue;
+      const nonce = makeNonce(direction, f.header.seq);
+      const aad = f.wire.subarray(0, HEADER_SIZE);
+      const sealed = aead.seal(key, nonce, f.wire.subarray(HEADER_SIZE, f.wire.length - GCM_TAG_SIZE), aad);
+      if (!aead.open(key, nonce, sealed, aad)) throw new Error('crypto floor: a frame sealed here did not open');
     }
-    pending = pending.subarray(at);
   });
   to.on('drain', () => from.resume());
   from.on('end', () => to.end());

@@ -35,7 +35,8 @@ export interface LatencyRecorder {
 }
 
 const MAX_US = 60_000_000;
-const toUs = (ms: number): number => Math.min(MAX_US, Math.max(1, Math.round(ms * 1000)));
+/** The µs value a latency of `ms` is recorded as: rounded, at least 1 µs, at most 60 s. */
+export const toUs = (ms: number): number => Math.min(MAX_US, Math.max(1, Math.round(ms * 1000)));
 
 export class LatencyStats implements LatencyRecorder {
   private readonly h: hdr.Histogram;
