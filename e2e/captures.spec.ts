@@ -85,14 +85,17 @@ test('Captures: the live traffic saved, then opened, shows its sessions and its 
   await expect(page.getByTestId('drop-zone')).toContainText('Drop a capture');
   await page.dispatchEvent('main', 'dragover', { dataTransfer: dropped });
   await page.dispatchEvent('main', 'drop', { dataTransfer: dropped });
-  await expect(page.getByTestId('capture-row')).toHaveCount(2, { timeout: TRAFFIC_TIMEOUT });
-  await expect(page.getByTestId('view-traffic')).toBeVisible();
+  // Once sent and opened, the console switches to Traffic on its own (so the Sessions view, with the list of
+  // captures, may be gone before a poll sees two rows there): wait for Traffic, then look at the list.
+  await expect(page.getByTestId('notices')).toContainText('opened saved-live.ndjson', { timeout: TRAFFIC_TIMEOUT });
+  await expect(page.getByTestId('view-traffic')).toBeVisible({ timeout: TRAFFIC_TIMEOUT });
   await expect(page.getByTestId('source-picker')).toHaveValue(/^capture:\d+$/);
   await expect(page.getByTestId('traffic-table-row').first()).toBeVisible({ timeout: TRAFFIC_TIMEOUT });
   await expect(page.getByTestId('drop-zone')).toHaveCount(0);
+  await page.getByTestId('nav-sessions').click();
+  await expect(page.getByTestId('capture-row')).toHaveCount(2);
 
   // Closing the capture shown gives Traffic back to the live proxy.
-  await page.getByTestId('nav-sessions').click();
   await page.getByTestId('capture-close').first().click();
   await expect(page.getByTestId('capture-row')).toHaveCount(1);
   await page.getByTestId('capture-close').first().click();
