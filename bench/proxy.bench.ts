@@ -24,6 +24,7 @@ import { loadavg } from 'node:os';
 import { fmt, median, percentile, table, type Benchmark } from './lib';
 import { ask, child, next, stop } from './child';
 import { openPath, type Path, type PathSpec } from './proxy/paths';
+import { bareHop } from './proxy/bare-hop';
 import { latencyRecording } from './proxy/latency-recording';
 
 const PATHS: readonly PathSpec[] = [
@@ -161,6 +162,8 @@ const bench: Benchmark = {
     for (const p of paths) await p.close();
     await stop(server);
     const loadAfter = loadavg()[0]!;
+    // After the paths, alone on the machine: the same hop with no otbridge code at either end.
+    const bare = await bareHop();
 
     const direct = rounds[0]!;
     const pipe = rounds[1]!;
@@ -250,11 +253,13 @@ const bench: Benchmark = {
       `Goals: passthrough ≥ 80 % of the plain pipe (${met(pass.vsPipe.median >= 0.8)}: ${fmt.pct(pass.vsPipe.median)}); ` +
         `decrypt + capture ≥ 50 % of direct (${met(dec.vsDirect.median >= 0.5)}: ${fmt.pct(dec.vsDirect.median)}) and ≥ 10 000 msg/s (${met(dec.msgPerSec >= 10_000)}: ${fmt.rate(dec.msgPerSec)}); ` +
         `added p99 < 2 ms at 2000 msg/s (passthrough ${met(pass.addedP99 < 2)}: ${pass.addedP99.toFixed(2)} ms; decrypt ${met(dec.addedP99 < 2)}: ${dec.addedP99.toFixed(2)} ms). ` +
-        `Beside it, not instead of it: the crypto floor (the least a re-encrypting relay does with the same AES-256-GCM as the proxy and the peers: the pipe, cutting frames, and for each encrypted frame one open and one seal, nothing else) runs at ${fmt.pct(floor.vsDirect.median)} of direct, and decrypt + capture at ${fmt.pct(decOfFloor)} of that floor; the plain pipe itself adds ${pipeRow.addedP99.toFixed(2)} ms on this machine, and over the pipe the proxy adds ${pass.overPipeP99.toFixed(2)} ms (passthrough) and ${dec.overPipeP99.toFixed(2)} ms (decrypt).`,
+        `Beside it, not instead of it: the crypto floor (the least a re-encrypting relay does with the same AES-256-GCM as the proxy and the peers: the pipe, cutting frames, and for each encrypted frame one open and one seal, nothing else) runs at ${fmt.pct(floor.vsDirect.median)} of direct, and decrypt + capture at ${fmt.pct(decOfFloor)} of that floor; the plain pipe itself adds ${pipeRow.addedP99.toFixed(2)} ms on this machine, and over the pipe the proxy adds ${pass.overPipeP99.toFixed(2)} ms (passthrough) and ${dec.overPipeP99.toFixed(2)} ms (decrypt); a bare Node pipe in front of a bare echo server, no otbridge code at all, adds ${bare.addedP99.toFixed(2)} ms (table below).`,
+      '',
+      bare.markdown,
       '',
       recording,
     ].join('\n');
-    return { markdown: md, data: { loadBefore, loadAfter, rounds: ROUNDS, seconds: SECONDS, results } };
+    return { markdown: md, data: { loadBefore, loadAfter, rounds: ROUNDS, seconds: SECONDS, results, bareHop: { directP99: bare.directP99, pipeP99: bare.pipeP99, addedP99: bare.addedP99, addedP99Min: bare.addedP99Min, addedP99Max: bare.addedP99Max, idleProcess: bare.canary } } };
   },
 };
 

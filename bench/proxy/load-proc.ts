@@ -8,6 +8,7 @@
  * and this process's CPU time.
  */
 import '../child-exit';
+import { openLoop } from '../open-loop';
 import { UpClient } from '../../src-main/net/client/client';
 import { MessageType } from '../../src-shared/protocol';
 
@@ -78,23 +79,9 @@ async function run(ask: RunAsk): Promise<RunDone> {
       ),
     );
   } else {
-    // Open loop: requests leave on a schedule whatever the answers do. Never early: sleep until
-    // the next slot, then send every slot that is due (more than one only when a timer came late).
+    // Open loop: requests leave on a schedule whatever the answers do.
     const pending: Promise<void>[] = [];
-    const interval = 1000 / ask.rate;
-    let k = 0;
-    for (;;) {
-      const now = performance.now();
-      if (now >= end) break;
-      const due = t0 + k * interval;
-      if (due > now) {
-        await new Promise((r) => setTimeout(r, due - now));
-        continue;
-      }
-      if (now - due > 1) late++;
-      pending.push(one(conns[k % conns.length]!));
-      k++;
-    }
+    ({ late } = await openLoop(ask.rate, ask.seconds, (k) => pending.push(one(conns[k % conns.length]!))));
     await Promise.all(pending);
   }
   const seconds = (performance.now() - t0) / 1000;
